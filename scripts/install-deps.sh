@@ -1,0 +1,33 @@
+#!/usr/bin/env bash
+# Installs what `make run` and `make test` need and the machine lacks, from the package
+# registries: Debian packages through apt (curl, openssl, Python's venv), and the Rust
+# components rustfmt and clippy through rustup. Safe to run twice; quick when all is there.
+set -euo pipefail
+
+need_apt=()
+command -v curl >/dev/null || need_apt+=(curl)
+command -v openssl >/dev/null || need_apt+=(openssl)
+command -v python3 >/dev/null || need_apt+=(python3)
+if command -v python3 >/dev/null && ! python3 -c 'import venv, ensurepip' 2>/dev/null; then
+  need_apt+=(python3-venv)
+fi
+command -v cc >/dev/null || need_apt+=(build-essential)
+
+if [ ${#need_apt[@]} -gt 0 ]; then
+  echo "install-deps: apt-get install ${need_apt[*]}"
+  sudo=""
+  [ "$(id -u)" -eq 0 ] || sudo="sudo"
+  $sudo apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "${need_apt[@]}"
+fi
+
+if ! command -v cargo >/dev/null; then
+  echo "install-deps: cargo is missing; install Rust with rustup (https://rustup.rs) first" >&2
+  exit 1
+fi
+for component in rustfmt clippy; do
+  if ! cargo "${component/rustfmt/fmt}" --version >/dev/null 2>&1; then
+    echo "install-deps: rustup component add $component"
+    rustup component add "$component"
+  fi
+done

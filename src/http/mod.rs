@@ -1,0 +1,94 @@
+//! The HTTP door: health and metrics now; the Events API and pipe endpoints arrive with their
+//! issues. `router(state)` builds the whole door so tests can call it without a socket.
+
+mod error;
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use axum::extract::{MatchedPath, Request, State};
+use axum::http::{header, StatusCode};
+use axum::middleware::{self, Next};
+use axum::response::{IntoResponse, Response};
+use axum::routing::get;
+use axum::{Json, Router};
+use serde_json::json;
+
+pub use error::HttpError;
+
+use crate::metrics::HttpLabels;
+use crate::state::AppState;
+
+/// How long `/health` waits for ClickHouse before it calls it unhealthy.
+const HEALTH_TIMEOUT: Duration = Duration::from_secs(2);
+
+/// The HTTP door's routes over the shared state.
+pub fn router(state: Arc<AppState>) -> Router {
+    Router::new()
+        .route("/health", get(health))
+        .route("/metrics", get(metrics))
+        .fallback(not_found)
+        .layer(middleware::from_fn_with_state(
+            state.clone(),
+            count_requests,
+        ))
+        .with_state(state)
+}
+
+/// `GET /health`: 200 when ClickHouse answers, 503 otherwise; JSON either way.
+async fn health(State(state): State<Arc<AppState>>) -> Response {
+    match state.clickhouse.version(HEALTH_TIMEOUT).await {
+        Ok(version) => Json(json!({
+            "status": "healthy",
+            "clickhouse": {"status": "ok", "version": version},
+        }))
+        .into_response(),
+        Err(err) => (
+            StatusCode::SERVICE_UNAVAILABLE,
+            Json(json!({
+                "status": "unhealthy",
+                "clickhouse": {"status": "error", "error": err.to_string()},
+            })),
+        )
+            .into_response(),
+    }
+}
+
+/// `GET /metrics`: Prometheus text exposition.
+async fn metrics(State(state): State<Arc<AppState>>) -> Response {
+    (
+        [(
+            header::CONTENT_TYPE,
+            "application/openmetrics-text; version=1.0.0; charset=utf-8",
+        )],
+        state.metrics.render(),
+    )
+        .into_response()
+}
+
+async fn not_found(request: Request) -> HttpError {
+    HttpError::NotFound(format!("no route for {}", request.uri().path()))
+}
+
+/// Counts every answered request by route template and status.
+async fn count_requests(
+    State(state): State<Arc<AppState>>,
+    request: Request,
+    next: Next,
+) -> Response {
+    let route = request
+        .extensions()
+        .get::<MatchedPath>()
+        .map(|p| p.as_str().to_string())
+        .unwrap_or_else(|| "unmatched".to_string());
+    let response = next.run(request).await;
+    state
+        .metrics
+        .http_requests
+        .get_or_create(&HttpLabels {
+            route,
+            status: response.status().as_u16(),
+        })
+        .inc();
+    response
+}

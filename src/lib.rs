@@ -1,0 +1,29 @@
+//! pipegate: ClickHouse behind the PostgreSQL wire protocol, with an HTTP door for the
+//! Events API and pipe endpoints.
+//!
+//! # Layout
+//! - [`config`]: the serde configuration tree, its documented defaults and `PIPEGATE_*` overrides.
+//! - [`project`]: the project's datafiles (`.datasource`, `.pipe`), their parser and deploy.
+//! - [`template`]: the pipe template language (Tinybird's Tornado subset).
+//! - [`clickhouse`]: the ClickHouse client, its errors and the type names it speaks.
+//! - [`http`]: the HTTP door (health, metrics; later the Events API and pipe endpoints).
+//! - [`metrics`]: Prometheus counters for `/metrics`.
+//! - [`state`]: the state both doors share.
+//! - [`server`]: boots the doors over one shared state and shuts them down gracefully.
+//! - [`telemetry`]: logging setup (human-readable or JSON).
+//!
+//! The query path, the Postgres door, the catalog, the cache and ingestion arrive with their
+//! issues; DESIGN.md describes where each will live.
+
+pub mod clickhouse;
+pub mod config;
+pub mod http;
+pub mod metrics;
+pub mod project;
+pub mod server;
+pub mod state;
+pub mod telemetry;
+pub mod template;
+
+pub use config::Config;
+pub use server::run;

@@ -1,0 +1,150 @@
+//! Boots the gateway: loads the project, deploys it, binds the doors over one shared state,
+//! and shuts them down gracefully when told to.
+
+use std::future::{Future, IntoFuture};
+use std::net::SocketAddr;
+use std::sync::Arc;
+
+use tokio::net::TcpListener;
+use tokio::sync::watch;
+
+use crate::clickhouse::{ClickHouse, ClickHouseError};
+use crate::config::{Config, ConfigError, Settings};
+use crate::metrics::Metrics;
+use crate::project::deploy::{self, DeployError};
+use crate::project::{Project, ProjectErrors};
+use crate::state::AppState;
+
+/// Why the gateway could not start or stopped badly.
+#[derive(Debug, thiserror::Error)]
+pub enum ServerError {
+    #[error(transparent)]
+    Config(#[from] ConfigError),
+    #[error("the project has errors:\n{0}")]
+    Project(#[from] ProjectErrors),
+    #[error("deploy failed: {0}")]
+    Deploy(#[from] DeployError),
+    #[error("cannot listen on {addr}: {source}")]
+    Bind {
+        addr: SocketAddr,
+        source: std::io::Error,
+    },
+    #[error("the HTTP door failed: {0}")]
+    Http(std::io::Error),
+    #[error(transparent)]
+    ClickHouse(#[from] ClickHouseError),
+}
+
+/// A gateway whose sockets are bound and whose project is deployed, ready to serve.
+pub struct Server {
+    state: Arc<AppState>,
+    settings: Settings,
+    http: TcpListener,
+}
+
+impl Server {
+    /// Loads and deploys the project and binds the doors. Port 0 binds a free port; ask
+    /// [`Server::http_addr`] which one.
+    pub async fn start(config: Config) -> Result<Server, ServerError> {
+        let settings = config.settings()?;
+        let project = Project::load(&config.project_dir)?;
+        let metrics = Arc::new(Metrics::new());
+        let clickhouse = ClickHouse::new(&config.clickhouse, metrics.clone());
+        metrics
+            .project_objects
+            .set((project.datasources.len() + project.pipes.len()) as i64);
+        if config.deploy_on_start {
+            let report = deploy::deploy(&project, &clickhouse).await;
+            metrics.deploy_ok.set(i64::from(report.is_ok()));
+            let report = report?;
+            tracing::info!(
+                database = clickhouse.database(),
+                created = report.created.len(),
+                unchanged = report.unchanged.len(),
+                pipes = report.pipes.len(),
+                "project deployed"
+            );
+        }
+        let http = TcpListener::bind(settings.http_listen)
+            .await
+            .map_err(|source| ServerError::Bind {
+                addr: settings.http_listen,
+                source,
+            })?;
+        let state = Arc::new(AppState {
+            config,
+            project,
+            clickhouse,
+            metrics,
+        });
+        Ok(Server {
+            state,
+            settings,
+            http,
+        })
+    }
+
+    /// The address the HTTP door listens on.
+    pub fn http_addr(&self) -> SocketAddr {
+        self.http.local_addr().unwrap_or(self.settings.http_listen)
+    }
+
+    /// The shared state, for tests and for the doors added later.
+    pub fn state(&self) -> &Arc<AppState> {
+        &self.state
+    }
+
+    /// Serves until `shutdown` completes, then stops accepting, lets open requests finish
+    /// for up to `shutdown_timeout_secs`, and returns.
+    pub async fn serve(
+        self,
+        shutdown: impl Future<Output = ()> + Send + 'static,
+    ) -> Result<(), ServerError> {
+        let (stop_tx, mut stop_rx) = watch::channel(false);
+        tokio::spawn(async move {
+            shutdown.await;
+            let _ = stop_tx.send(true);
+        });
+        tracing::info!(http = %self.http_addr(), "pipegate is serving");
+        let router = crate::http::router(self.state.clone());
+        let mut drain_rx = stop_rx.clone();
+        let http = axum::serve(self.http, router).with_graceful_shutdown(async move {
+            let _ = drain_rx.wait_for(|stop| *stop).await;
+        });
+        let mut http = std::pin::pin!(http.into_future());
+        // The serve future ends by itself only on an I/O error; once the stop signal fires
+        // it also ends as soon as no connection is open, so both branches can be ready.
+        let ended = tokio::select! {
+            biased;
+            _ = stop_rx.wait_for(|stop| *stop) => None,
+            result = &mut http => Some(result),
+        };
+        let result = match ended {
+            Some(result) => result,
+            None => {
+                tracing::info!(
+                    timeout_secs = self.settings.shutdown_timeout.as_secs(),
+                    "shutting down: draining open requests"
+                );
+                match tokio::time::timeout(self.settings.shutdown_timeout, http).await {
+                    Ok(result) => result,
+                    Err(_) => {
+                        tracing::warn!("shutdown timeout reached; closing open connections");
+                        Ok(())
+                    }
+                }
+            }
+        };
+        result.map_err(ServerError::Http)?;
+        tracing::info!("pipegate stopped");
+        Ok(())
+    }
+}
+
+/// Starts the gateway with `config` and serves until `shutdown` completes.
+pub async fn run(
+    config: Config,
+    shutdown: impl Future<Output = ()> + Send + 'static,
+) -> Result<(), ServerError> {
+    Server::start(config).await?.serve(shutdown).await
+}

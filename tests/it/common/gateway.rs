@@ -1,0 +1,86 @@
+//! Starts the gateway in-process on `127.0.0.1:0`, against the test ClickHouse and a fresh
+//! database.
+
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+
+use pipegate::config::Config;
+use pipegate::server::{Server, ServerError};
+use tokio::sync::oneshot;
+use tokio::task::JoinHandle;
+
+use super::clickhouse::{clickhouse_url, credentials, test_database, TestDb};
+
+/// A running gateway; dropping it stops the server task.
+pub struct Gateway {
+    pub http: SocketAddr,
+    pub db: TestDb,
+    stop: Option<oneshot::Sender<()>>,
+    task: Option<JoinHandle<Result<(), ServerError>>>,
+}
+
+impl Gateway {
+    /// Starts a gateway serving `project` (deployed into a fresh database).
+    pub async fn start(project: &Path) -> Gateway {
+        let db = test_database("gw").await;
+        let config = config_for(project, &db.name);
+        Gateway::start_with(config, db).await
+    }
+
+    /// Starts a gateway with a ready configuration.
+    pub async fn start_with(config: Config, db: TestDb) -> Gateway {
+        let server = Server::start(config).await.expect("gateway starts");
+        let http = server.http_addr();
+        let (tx, rx) = oneshot::channel::<()>();
+        let task = tokio::spawn(server.serve(async move {
+            let _ = rx.await;
+        }));
+        Gateway {
+            http,
+            db,
+            stop: Some(tx),
+            task: Some(task),
+        }
+    }
+
+    pub fn url(&self, path: &str) -> String {
+        format!("http://{}{}", self.http, path)
+    }
+
+    /// Asks for a graceful shutdown and waits for the server to return.
+    pub async fn stop(mut self) -> Result<(), ServerError> {
+        if let Some(tx) = self.stop.take() {
+            let _ = tx.send(());
+        }
+        match self.task.take() {
+            Some(task) => task.await.expect("server task does not panic"),
+            None => Ok(()),
+        }
+    }
+}
+
+impl Drop for Gateway {
+    fn drop(&mut self) {
+        if let Some(task) = self.task.take() {
+            task.abort();
+        }
+    }
+}
+
+/// A configuration for tests: free ports, the test ClickHouse, the given database.
+pub fn config_for(project: &Path, database: &str) -> Config {
+    let mut config = Config::default();
+    config.project_dir = project.to_path_buf();
+    config.clickhouse.url = clickhouse_url();
+    (config.clickhouse.user, config.clickhouse.password) = credentials();
+    config.clickhouse.database = database.to_string();
+    config.http.listen = "127.0.0.1:0".into();
+    config.postgres.listen = "127.0.0.1:0".into();
+    config.shutdown_timeout_secs = 5;
+    config
+}
+
+/// A path under the repository root.
+pub fn repo_path(rel: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join(rel)
+}

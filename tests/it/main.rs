@@ -1,0 +1,9 @@
+//! Integration tests: one binary, so the local ClickHouse starts once per run. Each test
+//! works in its own ClickHouse database. See `common/` for the harness.
+
+mod common;
+
+mod adapter;
+mod cli;
+mod deploy;
+mod http;
