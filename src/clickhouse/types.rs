@@ -448,9 +448,15 @@ fn suggestion(name: &str) -> Option<&'static str> {
                 *k,
             )
         })
-        .filter(|(d, _)| *d <= 2)
+        .filter(|(d, _)| *d <= close_enough(name))
         .min()
         .map(|(_, k)| k)
+}
+
+/// How many edits still make a "did you mean" hint helpful: one for short words, more for
+/// long ones (`Blob` is not a misspelt `Bool`, `DateTim64` is a misspelt `DateTime64`).
+pub fn close_enough(word: &str) -> usize {
+    (word.chars().count() / 4).max(1)
 }
 
 /// Levenshtein distance, for "did you mean" hints.

@@ -25,7 +25,7 @@ pub struct PipeError {
     pub pipe: String,
     pub node: String,
     #[source]
-    pub source: TemplateError,
+    pub source: Box<TemplateError>,
 }
 
 /// Renders every node of `pipe` with `vars` and joins them into one query.
@@ -39,7 +39,7 @@ pub fn compile(pipe: &Pipe, vars: &Vars, mode: RenderMode) -> Result<CompiledPip
                 line: node.sql_line + source.line().unwrap_or(1).saturating_sub(1),
                 pipe: pipe.name.clone(),
                 node: node.name.clone(),
-                source,
+                source: Box::new(source),
             };
             let out = Template::parse(&node.sql)
                 .and_then(|t| t.render(vars, mode))

@@ -435,19 +435,20 @@ fn parse_column(def: &str, line: usize) -> Result<Column, String> {
     {
         return Err(format!("column name {name:?} must be letters, digits and underscores, not starting with a digit"));
     }
-    let (rest, json_path) =
-        match rest.rfind("`json:") {
-            Some(start) if rest.ends_with('`') && start + 6 < rest.len() => {
-                let path = &rest[start + 6..rest.len() - 1];
-                let jp = JsonPath::parse(path)
-                    .map_err(|e| format!("column {name}: bad JSONPath {path:?}: {e}"))?;
-                (rest[..start].trim(), Some(jp))
-            }
-            _ if rest.contains("`json:") => return Err(format!(
+    let (rest, json_path) = match rest.rfind("`json:") {
+        Some(start) if rest.ends_with('`') && start + 6 < rest.len() => {
+            let path = &rest[start + 6..rest.len() - 1];
+            let jp = JsonPath::parse(path)
+                .map_err(|e| format!("column {name}: bad JSONPath {path:?}: {e}"))?;
+            (rest[..start].trim(), Some(jp))
+        }
+        _ if rest.contains("`json:") => {
+            return Err(format!(
                 "column {name}: the JSONPath must be the last thing on the line, as `json:$.path`"
-            )),
-            _ => (rest, None),
-        };
+            ))
+        }
+        _ => (rest, None),
+    };
     let upper = rest.to_ascii_uppercase();
     let find_kw = |kw: &str| top_level_find(&upper, kw);
     let default_at = find_kw(" DEFAULT ");

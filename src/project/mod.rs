@@ -262,7 +262,7 @@ pub(crate) fn suggest(word: &str, known: &[&str]) -> String {
                 *k,
             )
         })
-        .filter(|(d, _)| *d <= 2)
+        .filter(|(d, _)| *d <= crate::clickhouse::types::close_enough(word))
         .min()
         .map(|(_, k)| format!(" (did you mean {k}?)"))
         .unwrap_or_default()

@@ -77,37 +77,41 @@ impl Pipe {
             tokens: Vec::new(),
         };
         // A node is open from its NODE line until the next NODE.
-        let mut open: Option<(String, usize, Option<String>, Option<(String, usize)>)> = None;
-        let close =
-            |open: &mut Option<(String, usize, Option<String>, Option<(String, usize)>)>,
-             pipe: &mut Pipe,
-             errors: &mut Vec<ProjectError>| {
-                if let Some((node, line, description, sql)) = open.take() {
-                    match sql {
-                        Some((body, first)) => {
-                            let node = node_from(node, line, description, body, first);
-                            if node.templated {
-                                if let Err(e) = crate::template::Template::parse(&node.sql) {
-                                    errors.push(ProjectError {
-                                        file: pipe.file.clone(),
-                                        line: node.sql_line
-                                            + e.line().unwrap_or(1).saturating_sub(1),
-                                        message: format!("node {}: {e}", node.name),
-                                    });
-                                }
+        let mut open: Option<OpenNode> = None;
+        let close = |open: &mut Option<OpenNode>,
+                     pipe: &mut Pipe,
+                     errors: &mut Vec<ProjectError>| {
+            if let Some(OpenNode {
+                name: node,
+                line,
+                description,
+                sql,
+            }) = open.take()
+            {
+                match sql {
+                    Some((body, first)) => {
+                        let node = node_from(node, line, description, body, first);
+                        if node.templated {
+                            if let Err(e) = crate::template::Template::parse(&node.sql) {
+                                errors.push(ProjectError {
+                                    file: pipe.file.clone(),
+                                    line: node.sql_line + e.line().unwrap_or(1).saturating_sub(1),
+                                    message: format!("node {}: {e}", node.name),
+                                });
                             }
-                            pipe.nodes.push(node);
                         }
-                        None => errors.push(ProjectError {
-                            file: pipe.file.clone(),
-                            line,
-                            message: format!(
-                                "node {node} has no SQL: add `SQL >` with the query indented below"
-                            ),
-                        }),
+                        pipe.nodes.push(node);
                     }
+                    None => errors.push(ProjectError {
+                        file: pipe.file.clone(),
+                        line,
+                        message: format!(
+                            "node {node} has no SQL: add `SQL >` with the query indented below"
+                        ),
+                    }),
                 }
-            };
+            }
+        };
         for Directive { key, value, line } in directives {
             let text = value.text().trim().to_string();
             match key.as_str() {
@@ -121,14 +125,20 @@ impl Pipe {
                     } else if pipe.nodes.iter().any(|n| n.name == text) {
                         errors.push(err(line, format!("duplicate node {text}")));
                     }
-                    open = Some((text, line, None, None));
+                    open = Some(OpenNode {
+                        name: text,
+                        line,
+                        description: None,
+                        sql: None,
+                    });
                 }
                 "SQL" => match (&mut open, value) {
                     (Some(node), Value::Block(body, first)) => {
-                        if node.3.is_some() {
-                            errors.push(err(line, format!("node {} has two SQL blocks", node.0)));
+                        if node.sql.is_some() {
+                            errors
+                                .push(err(line, format!("node {} has two SQL blocks", node.name)));
                         }
-                        node.3 = Some((body, first));
+                        node.sql = Some((body, first));
                     }
                     (Some(_), Value::Inline(_)) => errors.push(err(
                         line,
@@ -140,7 +150,7 @@ impl Pipe {
                     )),
                 },
                 "DESCRIPTION" => match &mut open {
-                    Some(node) => node.2 = Some(text),
+                    Some(node) => node.description = Some(text),
                     None => pipe.description = Some(text),
                 },
                 "TYPE" => {
@@ -194,6 +204,15 @@ impl Pipe {
     pub fn is_endpoint(&self) -> bool {
         self.kind == Some(PipeKind::Endpoint)
     }
+}
+
+/// A node being read: from its `NODE` line until the next one.
+struct OpenNode {
+    name: String,
+    line: usize,
+    description: Option<String>,
+    /// The SQL block and its first file line.
+    sql: Option<(String, usize)>,
 }
 
 /// A node from its SQL block; a first line of `%` marks a template.

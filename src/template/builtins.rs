@@ -392,7 +392,7 @@ impl Eval<'_> {
                 let message = value::lookup(d, &Val::Str("error".into()))
                     .map(Val::to_text)
                     .unwrap_or_else(|| body.to_string());
-                (message, Some(body))
+                (message, Some(Box::new(body)))
             }
             other => (other.to_text(), None),
         };

@@ -166,7 +166,7 @@ pub enum TemplateError {
         /// The HTTP status asked for.
         status: Option<u16>,
         /// The dict, as the JSON body of an HTTP error.
-        body: Option<serde_json::Value>,
+        body: Option<Box<serde_json::Value>>,
     },
     /// A parameter named like one of [`RESERVED_NAMES`].
     #[error("`{name}` is a reserved parameter name")]

@@ -39,10 +39,10 @@ fn sample(i: u64) -> Sample {
         ratio: i as f64 / 7.0,
         name: format!("név-{i}-'quote'\\back\ttab"),
         uid: uuid::Uuid::from_u128(0x1234_5678_9abc_def0_u128 + i as u128),
-        maybe: (i % 3 != 0).then_some(i as i32),
+        maybe: (!i.is_multiple_of(3)).then_some(i as i32),
         tags: (0..(i % 4)).map(|t| format!("t{t}")).collect(),
         category: ["a", "b", "c"][(i % 3) as usize].to_string(),
-        flag: i % 2 == 0,
+        flag: i.is_multiple_of(2),
         day: 20_000 + (i % 365) as u16,
         ts: 1_700_000_000 + i as u32,
     }

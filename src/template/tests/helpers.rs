@@ -209,7 +209,10 @@ fn custom_error_carries_status_and_body() {
         } => {
             assert_eq!(message, "nope");
             assert_eq!(status, Some(403));
-            assert_eq!(body, Some(serde_json::json!({"error": "nope", "code": 7})));
+            assert_eq!(
+                body.as_deref(),
+                Some(&serde_json::json!({"error": "nope", "code": 7}))
+            );
         }
         other => panic!("{other:?}"),
     }
@@ -339,4 +342,9 @@ fn python_expression_semantics() {
         fails("{{'a' < 1}}", &[]),
         TemplateError::Eval { .. }
     ));
+}
+
+#[test]
+fn errors_stay_small() {
+    assert!(std::mem::size_of::<TemplateError>() <= 64);
 }

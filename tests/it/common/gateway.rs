@@ -69,8 +69,10 @@ impl Drop for Gateway {
 
 /// A configuration for tests: free ports, the test ClickHouse, the given database.
 pub fn config_for(project: &Path, database: &str) -> Config {
-    let mut config = Config::default();
-    config.project_dir = project.to_path_buf();
+    let mut config = Config {
+        project_dir: project.to_path_buf(),
+        ..Config::default()
+    };
     config.clickhouse.url = clickhouse_url();
     (config.clickhouse.user, config.clickhouse.password) = credentials();
     config.clickhouse.database = database.to_string();
