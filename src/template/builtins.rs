@@ -1,5 +1,5 @@
-//! The whitelisted functions and methods: typed parameters, Tinybird's helpers and the few
-//! Python builtins templates use. Nothing outside this file can be called.
+//! The whitelisted functions: typed parameters and Tinybird's helpers, here, and the
+//! Python builtins and methods in `python.rs`. Nothing else can be called.
 
 use super::calendar;
 use super::eval::{eval_error, Eval};
@@ -20,154 +20,166 @@ impl Eval<'_> {
         kwargs: &[(String, Expr)],
         line: usize,
     ) -> R {
-        let err = |m: String| eval_error(line, m);
         match func {
             Func::Typed(ty) => self.typed(ty, args, kwargs, line),
             Func::Array => {
                 let elem = match args.get(1).map(|a| &a.kind) {
-                    Some(ExprKind::Str(s)) => {
-                        ParamType::from_function(s).unwrap_or(ParamType::String)
-                    }
-                    _ => ParamType::String,
+                    Some(ExprKind::Str(s)) => ParamType::from_function(s),
+                    _ => None,
                 };
-                self.typed(&ParamType::Array(Box::new(elem)), args, kwargs, line)
+                let ty = ParamType::Array(Box::new(elem.unwrap_or(ParamType::String)));
+                self.typed(&ty, args, kwargs, line)
             }
             Func::Defined => {
-                let v = self.eval(&args[0])?;
+                let v = self.eval(nth(args, 0, line)?)?;
                 Ok(Val::Bool(!matches!(v, Val::None)))
             }
-            Func::Column | Func::Columns => {
-                let v = self.eval(&args[0])?;
-                let default = self.kw_or_pos(args, kwargs, 1, "default")?;
-                let v = match v {
-                    Val::None | Val::Placeholder(_) => default.ok_or_else(|| {
-                        err(format!(
-                            "{0}() has no value and no default; use `{0}(name, 'default')`",
-                            if *func == Func::Column {
-                                "column"
-                            } else {
-                                "columns"
-                            }
-                        ))
-                    })?,
-                    v => v,
-                };
-                let text = string_arg(&v).ok_or_else(|| {
-                    err(format!(
-                        "column names must be strings, not {}",
-                        v.type_name()
-                    ))
-                })?;
-                let name = param_name(&args[0]);
-                let bad = |e: literal::BadIdentifier| TemplateError::InvalidParam {
-                    line,
-                    name: name.clone(),
-                    message: e.0,
-                };
-                let sql = if *func == Func::Column {
-                    literal::dotted_identifier(&text).map_err(bad)?
-                } else {
-                    let cols = text
-                        .split(',')
-                        .map(|c| literal::dotted_identifier(c.trim()))
-                        .collect::<Result<Vec<_>, _>>()
-                        .map_err(bad)?;
-                    cols.join(",")
-                };
-                Ok(Val::Sql(sql))
-            }
-            Func::Symbol | Func::Table => {
-                let v = self.eval(&args[0])?;
-                let text = match v {
-                    Val::Placeholder(_) => return Ok(Val::Sql("`placeholder`".into())),
-                    Val::None => return Err(self.missing(&args[0], line)),
-                    v => string_arg(&v).ok_or_else(|| {
-                        err(format!(
-                            "identifiers must be strings, not {}",
-                            v.type_name()
-                        ))
-                    })?,
-                };
-                let rendered = if *func == Func::Table {
-                    literal::dotted_identifier(&text)
-                } else {
-                    literal::identifier(literal::strip_quotes(&text))
-                };
-                rendered
-                    .map(Val::Sql)
-                    .map_err(|e| TemplateError::InvalidParam {
-                        line,
-                        name: param_name(&args[0]),
-                        message: e.0,
-                    })
-            }
+            Func::Column | Func::Columns => self.column(func, args, kwargs, line),
+            Func::Symbol | Func::Table => self.identifier(func, args, line),
             Func::SqlAnd => self.sql_and(kwargs, line),
-            Func::SplitToArray => {
-                let v = self.eval(&args[0])?;
-                let default = self.kw_or_pos(args, kwargs, 1, "default")?;
-                let sep = match self.kw_or_pos(args, kwargs, 2, "separator")? {
-                    None => ",".to_string(),
-                    Some(Val::Str(s)) if !s.is_empty() => s,
-                    Some(_) => {
-                        return Err(err(
-                            "split_to_array: the separator must be a non-empty string".into(),
-                        ))
-                    }
-                };
-                let v = match v {
-                    Val::None | Val::Placeholder(_) => default.unwrap_or(Val::Str(String::new())),
-                    v => v,
-                };
-                let parts: Vec<Val> = match v.plain() {
-                    Val::List(items) | Val::Tuple(items) => items
-                        .iter()
-                        .map(|i| Val::Str(i.to_text().trim().to_string()))
-                        .collect(),
-                    v => {
-                        let text = text_of(&v).ok_or_else(|| {
-                            err(format!(
-                                "split_to_array needs a string, not {}",
-                                v.type_name()
-                            ))
-                        })?;
-                        text.split(sep.as_str())
-                            .map(|s| Val::Str(s.trim().to_string()))
-                            .collect()
-                    }
-                };
-                check_items(parts.len()).map_err(err)?;
-                Ok(Val::List(parts))
-            }
+            Func::SplitToArray => self.split_to_array(args, kwargs, line),
             Func::DayDiff => self.date_diff(args, kwargs, Unit::Days, true, line),
             Func::DateDiff(unit) => self.date_diff(args, kwargs, *unit, false, line),
             Func::Error | Func::CustomError => self.raise(func, args, kwargs, line),
             Func::MaxThreads => {
-                let v = self.arg(&args[0])?;
+                let v = self.arg(nth(args, 0, line)?)?;
                 let n = positive_int(&v).filter(|n| *n >= 1).ok_or_else(|| {
-                    err(format!(
-                        "max_threads() needs a positive integer, not {}",
-                        v.repr()
-                    ))
+                    eval_error(
+                        line,
+                        format!("max_threads() needs a positive integer, not {}", v.repr()),
+                    )
                 })?;
                 self.max_threads = Some(n);
                 Ok(Val::Sql(String::new()))
             }
             Func::CacheTtl => {
-                let v = self.arg(&args[0])?;
+                let v = self.arg(nth(args, 0, line)?)?;
                 let secs = ttl_seconds(&v).ok_or_else(|| {
-                    err(format!(
+                    let m = format!(
                         "cache_ttl() needs seconds or a duration such as '5m', not {}",
                         v.repr()
-                    ))
+                    );
+                    eval_error(line, m)
                 })?;
                 self.cache_ttl = Some(secs);
                 Ok(Val::Sql(String::new()))
             }
             _ => {
                 let vals = self.args(args)?;
-                super::python::builtin(func, vals).map_err(err)
+                super::python::builtin(func, vals).map_err(|m| eval_error(line, m))
             }
         }
+    }
+
+    /// `column(x[, default])` and `columns(x[, default])`: validated, backticked names
+    /// (`json.a` → `` `json`.`a` ``), `columns` splitting on commas.
+    fn column(&mut self, func: &Func, args: &[Expr], kwargs: &[(String, Expr)], line: usize) -> R {
+        let err = |m: String| eval_error(line, m);
+        let subject = nth(args, 0, line)?;
+        let v = self.eval(subject)?;
+        let default = self.kw_or_pos(args, kwargs, 1, "default")?;
+        let fname = if *func == Func::Column {
+            "column"
+        } else {
+            "columns"
+        };
+        let v = match v {
+            Val::None | Val::Placeholder(_) => default.ok_or_else(|| {
+                err(format!(
+                    "{fname}() has no value and no default; use `{fname}(name, 'default')`"
+                ))
+            })?,
+            v => v,
+        };
+        let text = string_arg(&v).ok_or_else(|| {
+            err(format!(
+                "column names must be strings, not {}",
+                v.type_name()
+            ))
+        })?;
+        let bad = |e: literal::BadIdentifier| TemplateError::InvalidParam {
+            line,
+            name: param_name(subject),
+            message: e.0,
+        };
+        let sql = if *func == Func::Column {
+            literal::dotted_identifier(&text).map_err(bad)?
+        } else {
+            let cols = text
+                .split(',')
+                .map(|c| literal::dotted_identifier(c.trim()))
+                .collect::<Result<Vec<_>, _>>()
+                .map_err(bad)?;
+            cols.join(",")
+        };
+        Ok(Val::Sql(sql))
+    }
+
+    /// `symbol(x)`, one backticked name, and `table('name')`, a possibly dotted one (the
+    /// parser only lets a string literal reach `table`).
+    fn identifier(&mut self, func: &Func, args: &[Expr], line: usize) -> R {
+        let subject = nth(args, 0, line)?;
+        let text = match self.eval(subject)? {
+            Val::Placeholder(_) => return Ok(Val::Sql("`placeholder`".into())),
+            Val::None => return Err(self.missing(subject, line)),
+            v => string_arg(&v).ok_or_else(|| {
+                eval_error(
+                    line,
+                    format!("identifiers must be strings, not {}", v.type_name()),
+                )
+            })?,
+        };
+        let rendered = if *func == Func::Table {
+            literal::dotted_identifier(&text)
+        } else {
+            literal::identifier(literal::strip_quotes(&text))
+        };
+        rendered
+            .map(Val::Sql)
+            .map_err(|e| TemplateError::InvalidParam {
+                line,
+                name: param_name(subject),
+                message: e.0,
+            })
+    }
+
+    /// `split_to_array(x, default='', separator=',')`: trimmed strings.
+    fn split_to_array(&mut self, args: &[Expr], kwargs: &[(String, Expr)], line: usize) -> R {
+        let err = |m: String| eval_error(line, m);
+        let v = self.eval(nth(args, 0, line)?)?;
+        let default = self.kw_or_pos(args, kwargs, 1, "default")?;
+        let sep = match self.kw_or_pos(args, kwargs, 2, "separator")? {
+            None => ",".to_string(),
+            Some(Val::Str(s)) if !s.is_empty() => s,
+            Some(_) => {
+                return Err(err(
+                    "split_to_array: the separator must be a non-empty string".into(),
+                ))
+            }
+        };
+        let v = match v {
+            Val::None | Val::Placeholder(_) => default.unwrap_or(Val::Str(String::new())),
+            v => v,
+        };
+        let parts: Vec<Val> = match v.plain() {
+            Val::List(items) | Val::Tuple(items) => items
+                .iter()
+                .map(|i| Val::Str(i.to_text().trim().to_string()))
+                .collect(),
+            v => {
+                let text = text_of(&v).ok_or_else(|| {
+                    err(format!(
+                        "split_to_array needs a string, not {}",
+                        v.type_name()
+                    ))
+                })?;
+                text.split(sep.as_str())
+                    .map(|s| Val::Str(s.trim().to_string()))
+                    .collect()
+            }
+        };
+        check_items(parts.len()).map_err(err)?;
+        Ok(Val::List(parts))
     }
 
     /// A typed parameter function: validates the value and converts it.
@@ -178,7 +190,8 @@ impl Eval<'_> {
         kwargs: &[(String, Expr)],
         line: usize,
     ) -> R {
-        let call = TypedCall::from_exprs(ty, args, kwargs);
+        let call = TypedCall::from_exprs(ty, args, kwargs)
+            .ok_or_else(|| eval_error(line, format!("{}() needs an argument", ty.name())))?;
         let subject = self.eval(call.subject)?;
         let default = match call.default {
             Some(e) => Some(self.arg(e)?).filter(|v| *v != Val::None),
@@ -300,8 +313,8 @@ impl Eval<'_> {
         day_diff: bool,
         line: usize,
     ) -> R {
-        let a = self.eval(&args[0])?;
-        let b = self.eval(&args[1])?;
+        let a = self.eval(nth(args, 0, line)?)?;
+        let b = self.eval(nth(args, 1, line)?)?;
         let (format_pos, default_pos) = if day_diff { (usize::MAX, 2) } else { (2, 3) };
         let default = self.kw_or_pos(args, kwargs, default_pos, "default")?;
         if matches!(a, Val::Placeholder(_)) || matches!(b, Val::Placeholder(_)) {
@@ -361,7 +374,7 @@ impl Eval<'_> {
     /// `error()` and `custom_error()`. In describe mode they write nothing, as in
     /// Tinybird's check mode, so deploy can describe the query.
     fn raise(&mut self, func: &Func, args: &[Expr], kwargs: &[(String, Expr)], line: usize) -> R {
-        let v = self.arg(&args[0])?;
+        let v = self.arg(nth(args, 0, line)?)?;
         let code = self.kw_or_pos(args, kwargs, 1, "code")?;
         if self.mode == RenderMode::Describe {
             return Ok(Val::Sql(String::new()));
@@ -430,6 +443,12 @@ impl Eval<'_> {
             _ => eval_error(line, "value is None".into()),
         }
     }
+}
+
+/// Argument `i`, which the parse-time arity check guarantees.
+fn nth(args: &[Expr], i: usize, line: usize) -> Result<&Expr, TemplateError> {
+    args.get(i)
+        .ok_or_else(|| eval_error(line, format!("missing argument {}", i + 1)))
 }
 
 /// The name to report for a helper's first argument.

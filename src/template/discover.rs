@@ -106,7 +106,9 @@ impl Discovery {
     }
 
     fn typed(&mut self, ty: &ParamType, args: &[Expr], kwargs: &[(String, Expr)], line: usize) {
-        let call = TypedCall::from_exprs(ty, args, kwargs);
+        let Some(call) = TypedCall::from_exprs(ty, args, kwargs) else {
+            return;
+        };
         let ExprKind::Name(name) = &call.subject.kind else {
             return;
         };

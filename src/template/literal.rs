@@ -5,8 +5,10 @@
 
 use std::fmt::Write;
 
-/// Renders `s` as a ClickHouse string literal: `'...'` with `\` → `\\`, `'` → `\'` and
-/// every control character escaped (`\0`, `\n`, `\r`, `\t`, `\b`, `\f`, else `\xHH`).
+/// Renders `s` as a ClickHouse string literal: `'...'` with `\` → `\\`, `'` → `\'`,
+/// every control character escaped (`\0`, `\n`, `\r`, `\t`, `\b`, `\f`, else `\xHH`),
+/// and `/` → `\/`. ClickHouse reads each escape back as the character itself. Escaping
+/// newlines and `/` also means a value cannot end a `--` or `/* */` comment it sits in.
 pub fn string(s: &str) -> String {
     let mut out = String::with_capacity(s.len() + 2);
     out.push('\'');
@@ -14,6 +16,7 @@ pub fn string(s: &str) -> String {
         match c {
             '\\' => out.push_str("\\\\"),
             '\'' => out.push_str("\\'"),
+            '/' => out.push_str("\\/"),
             '\0' => out.push_str("\\0"),
             '\n' => out.push_str("\\n"),
             '\r' => out.push_str("\\r"),
@@ -60,7 +63,7 @@ const MAX_IDENTIFIER: usize = 256;
 
 /// Validates one identifier part: non-empty, at most 256 characters, and free of
 /// backticks, backslashes, quotes and control characters, so that it cannot leave the
-/// backticks it is rendered in.
+/// backticks it is rendered in, and of `/` and `*`, so that it cannot end a comment.
 pub fn check_identifier(name: &str) -> Result<(), BadIdentifier> {
     if name.is_empty() {
         return Err(BadIdentifier("an identifier cannot be empty".into()));
@@ -72,7 +75,7 @@ pub fn check_identifier(name: &str) -> Result<(), BadIdentifier> {
     }
     if let Some(c) = name
         .chars()
-        .find(|c| matches!(c, '`' | '\\' | '\'' | '"') || c.is_control())
+        .find(|c| matches!(c, '`' | '\\' | '\'' | '"' | '/' | '*') || c.is_control())
     {
         return Err(BadIdentifier(format!(
             "an identifier cannot contain {}",
@@ -127,6 +130,7 @@ mod tests {
         assert_eq!(string("\u{1}\u{7f}\u{8}\u{c}"), r"'\x01\x7F\b\f'");
         assert_eq!(string("ñ€😀"), "'ñ€😀'");
         assert_eq!(string(r"\'; DROP TABLE t; --"), r"'\\\'; DROP TABLE t; --'");
+        assert_eq!(string("*/ x /*"), r"'*\/ x \/*'");
     }
 
     #[test]
@@ -146,6 +150,7 @@ mod tests {
         assert!(identifier("a\\b").is_err());
         assert!(identifier("").is_err());
         assert!(identifier("a\nb").is_err());
+        assert!(identifier("a*/b").is_err());
         assert_eq!(dotted_identifier("json.a").as_deref(), Ok("`json`.`a`"));
         assert_eq!(dotted_identifier("\"foo\"").as_deref(), Ok("`foo`"));
         assert!(dotted_identifier("a..b").is_err());

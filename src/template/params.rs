@@ -338,8 +338,8 @@ pub fn check_call(
             ParamType::Array(Box::new(elem))
         }
         Func::Table => {
-            return match &args[0].kind {
-                ExprKind::Str(_) => Ok(()),
+            return match args.first().map(|a| &a.kind) {
+                Some(ExprKind::Str(_)) => Ok(()),
                 _ => Err(TemplateError::Sandbox {
                     line,
                     message: "table() only takes a string literal; it never splices a parameter"
@@ -349,7 +349,9 @@ pub fn check_call(
         }
         _ => return Ok(()),
     };
-    let call = TypedCall::from_exprs(&ty, args, kwargs);
+    let Some(call) = TypedCall::from_exprs(&ty, args, kwargs) else {
+        return Err(syntax(format!("{}() needs an argument", ty.name())));
+    };
     if call.positional_default && kwargs.iter().any(|(k, _)| k == "default") {
         return Err(syntax("default given twice".into()));
     }
@@ -378,8 +380,12 @@ pub struct TypedCall<'a> {
 
 impl<'a> TypedCall<'a> {
     /// Splits a typed call's arguments: `(x, default)` or, for arrays, `(x, type, default)`.
-    pub fn from_exprs(ty: &ParamType, args: &'a [Expr], kwargs: &'a [(String, Expr)]) -> Self {
-        let subject = &args[0];
+    pub fn from_exprs(
+        ty: &ParamType,
+        args: &'a [Expr],
+        kwargs: &'a [(String, Expr)],
+    ) -> Option<Self> {
+        let subject = args.first()?;
         let default_pos = if matches!(ty, ParamType::Array(_)) {
             2
         } else {
@@ -387,7 +393,7 @@ impl<'a> TypedCall<'a> {
         };
         let kwarg: HashMap<&str, &Expr> = kwargs.iter().map(|(k, v)| (k.as_str(), v)).collect();
         let positional = args.get(default_pos);
-        TypedCall {
+        Some(TypedCall {
             name: match &subject.kind {
                 ExprKind::Name(n) => n.clone(),
                 _ => "value".into(),
@@ -396,7 +402,7 @@ impl<'a> TypedCall<'a> {
             default: positional.or_else(|| kwarg.get("default").copied()),
             positional_default: positional.is_some(),
             kwarg,
-        }
+        })
     }
 }
 

@@ -57,3 +57,10 @@ pub fn fails(src: &str, pairs: &[(&str, &str)]) -> TemplateError {
 pub fn squash(s: &str) -> String {
     s.split_whitespace().collect::<Vec<_>>().join(" ")
 }
+
+#[test]
+fn templates_can_be_shared_between_threads() {
+    fn shared<T: Send + Sync + 'static>() {}
+    shared::<Template>();
+    shared::<TemplateError>();
+}

@@ -6,8 +6,10 @@ use proptest::prelude::*;
 use super::vars;
 use crate::template::{RenderMode, Template, TemplateError, Value, Vars};
 
-/// Reads the ClickHouse string literal at the start of `s` (backslash escapes, `''` for
-/// a quote) and returns its value and the text after it.
+/// Reads the ClickHouse string literal at the start of `s` and returns its value and the
+/// text after it, with ClickHouse's rules: `''` is a quote; `\b \f \n \r \t \0 \a \v \e`
+/// and `\xHH` decode; `\c` gives `c` for `\ ' " ` / =` and control characters; any other
+/// `\c` keeps its backslash (so that `'100\%'` stays a LIKE escape).
 fn scan_literal(s: &str) -> Option<(String, &str)> {
     let mut chars = s.char_indices().peekable();
     if chars.next()?.1 != '\'' {
@@ -26,22 +28,29 @@ fn scan_literal(s: &str) -> Option<(String, &str)> {
             }
             '\\' => {
                 let (_, e) = chars.next()?;
-                out.push(match e {
-                    'n' => '\n',
-                    't' => '\t',
-                    'r' => '\r',
-                    '0' => '\0',
-                    'a' => '\u{7}',
+                let decoded = match e {
                     'b' => '\u{8}',
                     'f' => '\u{c}',
+                    'n' => '\n',
+                    'r' => '\r',
+                    't' => '\t',
+                    '0' => '\0',
+                    'a' => '\u{7}',
                     'v' => '\u{b}',
+                    'e' => '\u{1b}',
                     'x' => {
                         let hi = chars.next()?.1.to_digit(16)?;
                         let lo = chars.next()?.1.to_digit(16)?;
                         char::from_u32(hi * 16 + lo)?
                     }
                     other => other,
-                });
+                };
+                if !matches!(decoded, '\\' | '\'' | '"' | '`' | '/' | '=')
+                    && !decoded.is_ascii_control()
+                {
+                    out.push('\\');
+                }
+                out.push(decoded);
             }
             c => out.push(c),
         }
@@ -173,6 +182,16 @@ proptest! {
     }
 
     #[test]
+    fn a_value_cannot_end_the_comment_it_sits_in(x in nasty()) {
+        let sql = render("/* {{String(x)}} */ -- {{String(x)}}\nSELECT 1", &one("x", Value::Str(x))).expect("renders");
+        let (block, rest) = sql.split_once("*/").expect("the block comment closes");
+        prop_assert!(block.starts_with("/* '") && !block.contains('\n'));
+        let (line, tail) = rest.split_once('\n').expect("the line comment ends");
+        prop_assert!(line.starts_with(" -- '"));
+        prop_assert_eq!(tail, "SELECT 1");
+    }
+
+    #[test]
     fn array_items_each_stay_inside_their_literal(items in prop::collection::vec(nasty(), 1..5)) {
         let sql = render("x IN {{Array(t, 'String')}};", &one("t", Value::List(items.clone()))).expect("renders");
         let mut rest = sql.strip_prefix("x IN [").expect("prefix unchanged");
@@ -251,9 +270,10 @@ proptest! {
 #[test]
 fn the_scanner_reads_what_the_renderer_writes() {
     assert_eq!(
-        scan_literal(r"'a\'b\\c\x01' tail"),
-        Some(("a'b\\c\u{1}".into(), " tail"))
+        scan_literal(r"'a\'b\\c\x01\/' tail"),
+        Some(("a'b\\c\u{1}/".into(), " tail"))
     );
+    assert_eq!(scan_literal(r"'100\%'"), Some((r"100\%".into(), "")));
     assert_eq!(scan_literal("'it''s'"), Some(("it's".into(), "")));
     assert_eq!(scan_literal("'open"), None);
 }
