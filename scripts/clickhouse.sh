@@ -7,8 +7,12 @@ set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 port=${PIPEGATE_CH_PORT:-8123}
 data="$root/.data"
-pidfile="$data/clickhouse.pid"
-log="$data/clickhouse.log"
+# The default port keeps the documented paths; another port gets its own, so two local
+# servers never share an engine directory.
+suffix=""; [ "$port" = 8123 ] || suffix="-$port"
+pidfile="$data/clickhouse$suffix.pid"
+log="$data/clickhouse$suffix.log"
+engine_dir="$data/clickhouse$suffix"
 
 running() { [ -s "$pidfile" ] && kill -0 "$(cat "$pidfile")" 2>/dev/null; }
 ping() { curl -fsS -m 2 "http://127.0.0.1:$port/ping" >/dev/null 2>&1; }
@@ -41,9 +45,9 @@ case "${1:-}" in
       exit 0
     fi
     "$root/scripts/setup.sh"
-    mkdir -p "$data/clickhouse"
+    mkdir -p "$engine_dir"
     nohup "$root/.venv/bin/python" "$root/scripts/chdb_http.py" --host 127.0.0.1 \
-      --port "$port" --data "$data/clickhouse" >>"$log" 2>&1 &
+      --port "$port" --data "$engine_dir" >>"$log" 2>&1 &
     echo $! > "$pidfile"
     echo "clickhouse: started (pid $!, log $log)"
     ;;

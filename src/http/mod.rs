@@ -28,6 +28,7 @@ pub fn router(state: Arc<AppState>) -> Router {
         .route("/health", get(health))
         .route("/metrics", get(metrics))
         .fallback(not_found)
+        .method_not_allowed_fallback(method_not_allowed)
         .layer(middleware::from_fn_with_state(
             state.clone(),
             count_requests,
@@ -68,6 +69,14 @@ async fn metrics(State(state): State<Arc<AppState>>) -> Response {
 
 async fn not_found(request: Request) -> HttpError {
     HttpError::NotFound(format!("no route for {}", request.uri().path()))
+}
+
+async fn method_not_allowed(request: Request) -> HttpError {
+    HttpError::MethodNotAllowed(format!(
+        "{} is not allowed on {}",
+        request.method(),
+        request.uri().path()
+    ))
 }
 
 /// Counts every answered request by route template and status.
