@@ -1,28 +1,42 @@
-//! ClickHouse type names, parsed into a tree so the rest of the gateway can reason about them
-//! (deploy compares them, the Postgres door maps them, ingestion converts to them).
+//! ClickHouse type names, parsed into a tree so the rest of the gateway can reason about them:
+//! deploy compares them, the Postgres door maps them to Postgres types, ingestion converts
+//! JSON values to them.
+//!
+//! [`ChType::parse`] takes a name as ClickHouse spells it, and `Display` writes it back in the
+//! canonical spelling, the one `DESCRIBE` returns (`Decimal32(2)` becomes `Decimal(9, 2)`,
+//! `Enum8('a', 'b')` becomes `Enum8('a' = 1, 'b' = 2)`). Names are case-sensitive, as in
+//! ClickHouse; the one alias accepted is `Boolean`/`bool` for `Bool`, which Tinybird's own
+//! tooling writes. Rules ClickHouse enforces when it creates a table (what may be `Nullable`,
+//! what may be `LowCardinality`, unique enum and tuple names) are checked here too, so
+//! `pipegate check` reports them without a server.
 
 use std::fmt;
 
 /// A ClickHouse data type.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum ChType {
+    /// `Int8` .. `Int256`: the width in bits.
     Int(u16),
+    /// `UInt8` .. `UInt256`: the width in bits.
     UInt(u16),
     Float32,
     Float64,
-    /// `Decimal(P, S)`; `Decimal32(S)` and friends are normalised to their precision.
+    /// `Decimal(P, S)`: precision and scale. `Decimal32(S)` and friends are normalised to
+    /// their precision (9, 18, 38, 76), as ClickHouse itself does.
     Decimal(u8, u8),
     Bool,
     String,
+    /// `FixedString(N)`: the length in bytes.
     FixedString(u32),
     Uuid,
     Date,
     Date32,
-    /// `DateTime` with an optional explicit time zone.
+    /// `DateTime` with its explicit time zone, if any: a column with a time zone is shown to
+    /// Postgres clients as `timestamptz`.
     DateTime(Option<String>),
     /// `DateTime64(precision[, tz])`.
     DateTime64(u8, Option<String>),
-    /// `Enum8`/`Enum16`: the width and the (name, value) pairs.
+    /// `Enum8`/`Enum16`: the width (8 or 16) and the (label, value) pairs, values resolved.
     Enum(u8, Vec<(String, i16)>),
     IPv4,
     IPv6,
@@ -31,31 +45,33 @@ pub enum ChType {
     Nullable(Box<ChType>),
     LowCardinality(Box<ChType>),
     Map(Box<ChType>, Box<ChType>),
-    /// `Tuple(T, ...)` or `Tuple(name T, ...)`.
+    /// `Tuple(T, ...)` or `Tuple(name T, ...)`: names are all present or all absent.
     Tuple(Vec<(Option<String>, ChType)>),
+    /// `SimpleAggregateFunction(func, T)`: reads as a plain `T`, kept for
+    /// AggregatingMergeTree datasources.
+    SimpleAggregateFunction(String, Box<ChType>),
+    /// `AggregateFunction(func[(params)], T...)`: an aggregation state, readable only through
+    /// `-Merge` combinators. The function is kept as text, e.g. `quantiles(0.5, 0.9)`.
+    AggregateFunction(String, Vec<ChType>),
 }
 
-/// Why a type name did not parse.
+/// Why a type name did not parse; the message says what is wrong.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error("{0}")]
 pub struct TypeError(pub String);
 
+#[path = "types_parse.rs"]
+mod parse;
+
 impl ChType {
     /// Parses a type name as ClickHouse spells it, e.g. `Nullable(DateTime64(3, 'UTC'))`.
+    /// Whitespace between tokens is free, including newlines (`DESCRIBE` writes named tuples
+    /// over several lines).
     pub fn parse(text: &str) -> Result<ChType, TypeError> {
-        let mut p = Parser { s: text, pos: 0 };
-        let ty = p.ty()?;
-        p.ws();
-        if p.pos != text.len() {
-            return Err(TypeError(format!(
-                "unexpected {:?} after the type {ty}",
-                &text[p.pos..]
-            )));
-        }
-        Ok(ty)
+        parse::parse(text)
     }
 
-    /// True for `Nullable(T)`, also under `LowCardinality`.
+    /// True for `Nullable(T)`, also under `LowCardinality`: the column may hold NULL.
     pub fn is_nullable(&self) -> bool {
         match self {
             ChType::Nullable(_) => true,
@@ -64,7 +80,8 @@ impl ChType {
         }
     }
 
-    /// The type under `Nullable` and `LowCardinality` wrappers.
+    /// The type under `Nullable` and `LowCardinality` wrappers, which change storage but not
+    /// the values a column holds.
     pub fn inner(&self) -> &ChType {
         match self {
             ChType::Nullable(t) | ChType::LowCardinality(t) => t.inner(),
@@ -72,7 +89,7 @@ impl ChType {
         }
     }
 
-    /// The explicit time zone of a `DateTime`/`DateTime64`, if any.
+    /// The explicit time zone of a `DateTime`/`DateTime64` (under any wrappers), if any.
     pub fn timezone(&self) -> Option<&str> {
         match self.inner() {
             ChType::DateTime(tz) | ChType::DateTime64(_, tz) => tz.as_deref(),
@@ -123,9 +140,22 @@ impl fmt::Display for ChType {
                         f.write_str(", ")?;
                     }
                     match name {
-                        Some(n) => write!(f, "{n} {t}")?,
+                        Some(n) if is_identifier(n) => write!(f, "{n} {t}")?,
+                        Some(n) => {
+                            write!(f, "`{}` {t}", n.replace('\\', "\\\\").replace('`', "\\`"))?
+                        }
                         None => write!(f, "{t}")?,
                     }
+                }
+                f.write_str(")")
+            }
+            ChType::SimpleAggregateFunction(func, t) => {
+                write!(f, "SimpleAggregateFunction({func}, {t})")
+            }
+            ChType::AggregateFunction(func, args) => {
+                write!(f, "AggregateFunction({func}")?;
+                for t in args {
+                    write!(f, ", {t}")?;
                 }
                 f.write_str(")")
             }
@@ -133,324 +163,32 @@ impl fmt::Display for ChType {
     }
 }
 
+/// A single-quoted ClickHouse string literal (backslash escapes).
 fn quote(s: &str) -> String {
-    format!("'{}'", s.replace('\\', "\\\\").replace('\'', "\\'"))
+    let mut out = String::with_capacity(s.len() + 2);
+    out.push('\'');
+    for c in s.chars() {
+        match c {
+            '\\' => out.push_str("\\\\"),
+            '\'' => out.push_str("\\'"),
+            '\n' => out.push_str("\\n"),
+            '\t' => out.push_str("\\t"),
+            '\r' => out.push_str("\\r"),
+            '\0' => out.push_str("\\0"),
+            c => out.push(c),
+        }
+    }
+    out.push('\'');
+    out
 }
 
-struct Parser<'a> {
-    s: &'a str,
-    pos: usize,
-}
-
-impl Parser<'_> {
-    fn ws(&mut self) {
-        while self.s[self.pos..].starts_with(char::is_whitespace) {
-            self.pos += self.s[self.pos..].chars().next().map_or(1, char::len_utf8);
-        }
-    }
-
-    fn peek(&mut self) -> Option<char> {
-        self.ws();
-        self.s[self.pos..].chars().next()
-    }
-
-    fn eat(&mut self, c: char) -> bool {
-        if self.peek() == Some(c) {
-            self.pos += c.len_utf8();
-            true
-        } else {
-            false
-        }
-    }
-
-    fn expect(&mut self, c: char, what: &str) -> Result<(), TypeError> {
-        if self.eat(c) {
-            Ok(())
-        } else {
-            Err(TypeError(format!("expected {c:?} {what}")))
-        }
-    }
-
-    fn word(&mut self) -> String {
-        self.ws();
-        let rest = &self.s[self.pos..];
-        let len = rest
-            .find(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
-            .unwrap_or(rest.len());
-        self.pos += len;
-        rest[..len].to_string()
-    }
-
-    fn number(&mut self) -> Result<i64, TypeError> {
-        self.ws();
-        let rest = &self.s[self.pos..];
-        let len = rest
-            .char_indices()
-            .find(|&(i, c)| !(c.is_ascii_digit() || (i == 0 && c == '-')))
-            .map_or(rest.len(), |(i, _)| i);
-        let n = rest[..len]
-            .parse()
-            .map_err(|_| TypeError(format!("expected a number, found {:?}", rest)))?;
-        self.pos += len;
-        Ok(n)
-    }
-
-    fn string(&mut self) -> Result<String, TypeError> {
-        if !self.eat('\'') {
-            return Err(TypeError("expected a quoted string".into()));
-        }
-        let mut out = String::new();
-        let mut chars = self.s[self.pos..].char_indices();
-        while let Some((i, c)) = chars.next() {
-            match c {
-                '\\' => {
-                    if let Some((_, n)) = chars.next() {
-                        out.push(n);
-                    }
-                }
-                '\'' => {
-                    self.pos += i + 1;
-                    return Ok(out);
-                }
-                other => out.push(other),
-            }
-        }
-        Err(TypeError("unterminated string in the type".into()))
-    }
-
-    fn small(&mut self, what: &str, max: i64) -> Result<i64, TypeError> {
-        let n = self.number()?;
-        if !(0..=max).contains(&n) {
-            return Err(TypeError(format!("{what} {n} is out of range 0..={max}")));
-        }
-        Ok(n)
-    }
-
-    fn ty(&mut self) -> Result<ChType, TypeError> {
-        let name = self.word();
-        if name.is_empty() {
-            return Err(TypeError("expected a type name".into()));
-        }
-        let simple = match name.as_str() {
-            "Int8" => Some(ChType::Int(8)),
-            "Int16" => Some(ChType::Int(16)),
-            "Int32" => Some(ChType::Int(32)),
-            "Int64" => Some(ChType::Int(64)),
-            "Int128" => Some(ChType::Int(128)),
-            "Int256" => Some(ChType::Int(256)),
-            "UInt8" => Some(ChType::UInt(8)),
-            "UInt16" => Some(ChType::UInt(16)),
-            "UInt32" => Some(ChType::UInt(32)),
-            "UInt64" => Some(ChType::UInt(64)),
-            "UInt128" => Some(ChType::UInt(128)),
-            "UInt256" => Some(ChType::UInt(256)),
-            "Float32" => Some(ChType::Float32),
-            "Float64" => Some(ChType::Float64),
-            "Bool" | "Boolean" => Some(ChType::Bool),
-            "String" => Some(ChType::String),
-            "UUID" => Some(ChType::Uuid),
-            "Date" => Some(ChType::Date),
-            "Date32" => Some(ChType::Date32),
-            "IPv4" => Some(ChType::IPv4),
-            "IPv6" => Some(ChType::IPv6),
-            "JSON" => Some(ChType::Json),
-            _ => None,
-        };
-        if let Some(t) = simple {
-            return Ok(t);
-        }
-        let open = |p: &mut Self| p.expect('(', &format!("after {name}"));
-        let close = |p: &mut Self| p.expect(')', &format!("to close {name}("));
-        let ty = match name.as_str() {
-            "DateTime" => {
-                let tz = if self.eat('(') {
-                    let tz = self.string()?;
-                    close(self)?;
-                    Some(tz)
-                } else {
-                    None
-                };
-                ChType::DateTime(tz)
-            }
-            "DateTime64" => {
-                open(self)?;
-                let p = self.small("DateTime64 precision", 9)? as u8;
-                let tz = if self.eat(',') {
-                    Some(self.string()?)
-                } else {
-                    None
-                };
-                close(self)?;
-                ChType::DateTime64(p, tz)
-            }
-            "Decimal" => {
-                open(self)?;
-                let p = self.small("Decimal precision", 76)? as u8;
-                let s = if self.eat(',') {
-                    self.small("Decimal scale", i64::from(p))? as u8
-                } else {
-                    0
-                };
-                close(self)?;
-                if p == 0 {
-                    return Err(TypeError("Decimal precision must be at least 1".into()));
-                }
-                ChType::Decimal(p, s)
-            }
-            "Decimal32" | "Decimal64" | "Decimal128" | "Decimal256" => {
-                let p = match name.as_str() {
-                    "Decimal32" => 9,
-                    "Decimal64" => 18,
-                    "Decimal128" => 38,
-                    _ => 76,
-                };
-                open(self)?;
-                let s = self.small("Decimal scale", p)? as u8;
-                close(self)?;
-                ChType::Decimal(p as u8, s)
-            }
-            "FixedString" => {
-                open(self)?;
-                let n = self.number()?;
-                close(self)?;
-                if n < 1 || n > i64::from(u32::MAX) {
-                    return Err(TypeError(format!("FixedString length {n} is out of range")));
-                }
-                ChType::FixedString(n as u32)
-            }
-            "Enum8" | "Enum16" => {
-                let bits = if name == "Enum8" { 8 } else { 16 };
-                open(self)?;
-                let mut values = Vec::new();
-                loop {
-                    let label = self.string()?;
-                    self.expect('=', "after an Enum label")?;
-                    let v = self.number()?;
-                    let range = if bits == 8 {
-                        -128..=127
-                    } else {
-                        -32768..=32767
-                    };
-                    if !range.contains(&v) {
-                        return Err(TypeError(format!("{name} value {v} is out of range")));
-                    }
-                    values.push((label, v as i16));
-                    if !self.eat(',') {
-                        break;
-                    }
-                }
-                close(self)?;
-                ChType::Enum(bits, values)
-            }
-            "Array" | "Nullable" | "LowCardinality" => {
-                open(self)?;
-                let inner = Box::new(self.ty()?);
-                close(self)?;
-                match name.as_str() {
-                    "Array" => ChType::Array(inner),
-                    "Nullable" => {
-                        if matches!(
-                            *inner,
-                            ChType::Array(_)
-                                | ChType::Map(..)
-                                | ChType::Tuple(_)
-                                | ChType::Nullable(_)
-                                | ChType::LowCardinality(_)
-                        ) {
-                            return Err(TypeError(format!(
-                                "Nullable({inner}) is not allowed: ClickHouse cannot make a composite type Nullable"
-                            )));
-                        }
-                        ChType::Nullable(inner)
-                    }
-                    _ => ChType::LowCardinality(inner),
-                }
-            }
-            "Map" => {
-                open(self)?;
-                let k = self.ty()?;
-                self.expect(',', "between the Map key and value types")?;
-                let v = self.ty()?;
-                close(self)?;
-                ChType::Map(Box::new(k), Box::new(v))
-            }
-            "Tuple" => {
-                open(self)?;
-                let mut items = Vec::new();
-                loop {
-                    // `name Type` or `Type`: a name is a word followed by another word.
-                    let save = self.pos;
-                    let first = self.word();
-                    let next = self.peek();
-                    let named = !first.is_empty()
-                        && next.is_some_and(|c| c.is_ascii_alphabetic() || c == '_');
-                    self.pos = save;
-                    let name = if named { Some(self.word()) } else { None };
-                    items.push((name, self.ty()?));
-                    if !self.eat(',') {
-                        break;
-                    }
-                }
-                close(self)?;
-                ChType::Tuple(items)
-            }
-            other => {
-                return Err(TypeError(format!(
-                    "unknown type {other}{}",
-                    suggestion(other)
-                        .map(|s| format!(" (did you mean {s}?)"))
-                        .unwrap_or_default()
-                )))
-            }
-        };
-        Ok(ty)
-    }
-}
-
-/// A known type name close to `name`, for the error message.
-fn suggestion(name: &str) -> Option<&'static str> {
-    const KNOWN: &[&str] = &[
-        "Int8",
-        "Int16",
-        "Int32",
-        "Int64",
-        "UInt8",
-        "UInt16",
-        "UInt32",
-        "UInt64",
-        "Float32",
-        "Float64",
-        "Decimal",
-        "Bool",
-        "String",
-        "FixedString",
-        "UUID",
-        "Date",
-        "Date32",
-        "DateTime",
-        "DateTime64",
-        "Enum8",
-        "Enum16",
-        "IPv4",
-        "IPv6",
-        "JSON",
-        "Array",
-        "Nullable",
-        "LowCardinality",
-        "Map",
-        "Tuple",
-    ];
-    KNOWN
-        .iter()
-        .map(|k| {
-            (
-                edit_distance(&k.to_ascii_lowercase(), &name.to_ascii_lowercase()),
-                *k,
-            )
-        })
-        .filter(|(d, _)| *d <= close_enough(name))
-        .min()
-        .map(|(_, k)| k)
+/// `[A-Za-z_][A-Za-z0-9_]*`
+fn is_identifier(s: &str) -> bool {
+    let mut chars = s.chars();
+    chars
+        .next()
+        .is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
+        && chars.all(|c| c.is_ascii_alphanumeric() || c == '_')
 }
 
 /// How many edits still make a "did you mean" hint helpful: one for short words, more for
@@ -475,118 +213,5 @@ pub fn edit_distance(a: &str, b: &str) -> usize {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn round_trip(text: &str) {
-        let ty = ChType::parse(text).unwrap_or_else(|e| panic!("{text}: {e}"));
-        assert_eq!(ty.to_string(), text, "canonical spelling");
-        assert_eq!(ChType::parse(&ty.to_string()), Ok(ty));
-    }
-
-    #[test]
-    fn every_supported_type_round_trips() {
-        for t in [
-            "Int8",
-            "Int256",
-            "UInt64",
-            "Float32",
-            "Float64",
-            "Decimal(10, 2)",
-            "Bool",
-            "String",
-            "FixedString(16)",
-            "UUID",
-            "Date",
-            "Date32",
-            "DateTime",
-            "DateTime('Europe/Madrid')",
-            "DateTime64(3)",
-            "DateTime64(6, 'UTC')",
-            "Enum8('a' = 1, 'b' = -2)",
-            "Enum16('x' = 1000)",
-            "IPv4",
-            "IPv6",
-            "JSON",
-            "Array(String)",
-            "Array(Array(Nullable(Int32)))",
-            "Nullable(Decimal(38, 10))",
-            "LowCardinality(String)",
-            "LowCardinality(Nullable(String))",
-            "Map(String, UInt64)",
-            "Tuple(Int32, String)",
-            "Tuple(a Int32, b Array(String))",
-        ] {
-            round_trip(t);
-        }
-    }
-
-    #[test]
-    fn aliases_and_spacing_normalise() {
-        assert_eq!(ChType::parse("Decimal32(2)"), Ok(ChType::Decimal(9, 2)));
-        assert_eq!(ChType::parse("Boolean"), Ok(ChType::Bool));
-        assert_eq!(
-            ChType::parse(" Nullable( Decimal(10,2) ) ").map(|t| t.to_string()),
-            Ok("Nullable(Decimal(10, 2))".into())
-        );
-    }
-
-    #[test]
-    fn helpers_see_through_wrappers() {
-        let t = ChType::parse("LowCardinality(Nullable(String))").expect("parses");
-        assert!(t.is_nullable());
-        assert_eq!(t.inner(), &ChType::String);
-        let t = ChType::parse("Nullable(DateTime64(3, 'Asia/Tokyo'))").expect("parses");
-        assert_eq!(t.timezone(), Some("Asia/Tokyo"));
-        assert_eq!(ChType::parse("DateTime").expect("parses").timezone(), None);
-    }
-
-    #[test]
-    fn errors_say_what_is_wrong() {
-        let err = |t: &str| ChType::parse(t).expect_err(t).to_string();
-        assert_eq!(
-            err("DateTim64(3)"),
-            "unknown type DateTim64 (did you mean DateTime64?)"
-        );
-        assert_eq!(err("Strng"), "unknown type Strng (did you mean String?)");
-        assert_eq!(err("Blob"), "unknown type Blob");
-        assert_eq!(
-            err("DateTime64(12)"),
-            "DateTime64 precision 12 is out of range 0..=9"
-        );
-        assert_eq!(
-            err("Decimal(10, 20)"),
-            "Decimal scale 20 is out of range 0..=10"
-        );
-        assert_eq!(err("Array(String"), "expected ')' to close Array(");
-        assert_eq!(
-            err("String extra"),
-            "unexpected \"extra\" after the type String"
-        );
-        assert!(
-            err("Nullable(Array(String))").starts_with("Nullable(Array(String)) is not allowed")
-        );
-        assert_eq!(err("Enum8('a' = 300)"), "Enum8 value 300 is out of range");
-        assert_eq!(err(""), "expected a type name");
-    }
-
-    #[test]
-    fn no_input_panics() {
-        for t in [
-            "(",
-            ")",
-            "Array(",
-            "Tuple(",
-            "Enum8('",
-            "DateTime64(-1)",
-            "Map(String",
-            "Decimal(0)",
-            "FixedString(0)",
-            "Tuple(a)",
-            "ÄÖ",
-            "Int8\u{0}",
-        ] {
-            let _ = ChType::parse(t);
-        }
-    }
-}
+#[path = "types_tests.rs"]
+mod tests;

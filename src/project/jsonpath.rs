@@ -1,11 +1,13 @@
 //! JSONPaths of datasource columns: where ingestion finds each column's value in an event.
-//! The subset Tinybird documents: `$`, `$.a.b`, `$.a['key.with.dots']`, `$.arr[:]`, `$.arr[0]`.
+//! The subset Tinybird documents: `$` (the whole event), `$.a.b`, `$.a['key.with.dots']`,
+//! `$.arr[:]` (every element, for Array columns) and `$.arr[0]`.
 
 use std::fmt;
 
 /// A parsed JSONPath.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct JsonPath {
+    /// The steps from the event's root; empty for `$`, the whole event.
     pub segments: Vec<Segment>,
 }
 
@@ -21,56 +23,43 @@ pub enum Segment {
 }
 
 impl JsonPath {
-    /// Parses a path that starts with `$`.
+    /// Parses a path that starts with `$`. The error says what is wrong.
     pub fn parse(text: &str) -> Result<JsonPath, String> {
-        let rest = text.strip_prefix('$').ok_or("a JSONPath starts with $")?;
+        let mut rest = text
+            .strip_prefix('$')
+            .ok_or("a JSONPath starts with $, as in $.name")?;
         let mut segments = Vec::new();
-        let mut chars = rest.char_indices().peekable();
-        while let Some((i, c)) = chars.next() {
+        while let Some(c) = rest.chars().next() {
             match c {
+                '.' if rest[1..].starts_with('[') => rest = &rest[1..], // `$.['k']` = `$['k']`
                 '.' => {
-                    if chars.peek().map(|&(_, c)| c) == Some('[') {
-                        continue; // `$.['key']` is the same as `$['key']`
-                    }
-                    let start = i + 1;
-                    let mut end = rest.len();
-                    while let Some(&(j, c)) = chars.peek() {
-                        if c == '.' || c == '[' {
-                            end = j;
-                            break;
-                        }
-                        chars.next();
-                    }
-                    let key = &rest[start..end];
+                    let body = &rest[1..];
+                    let end = body.find(['.', '[']).unwrap_or(body.len());
+                    let key = &body[..end];
                     if key.is_empty() {
-                        return Err(format!("empty member name at position {}", start + 1));
+                        return Err(format!(
+                            "empty member name at {:?}: write .name or ['name']",
+                            &text[..text.len() - body.len()]
+                        ));
+                    }
+                    if key == "*" || key.contains(char::is_whitespace) {
+                        return Err(format!(
+                            "unsupported member {key:?}: use .name, ['name with spaces'] or [:]"
+                        ));
                     }
                     segments.push(Segment::Key(key.to_string()));
+                    rest = &body[end..];
                 }
                 '[' => {
-                    let close = rest[i..].find(']').ok_or("unclosed [")? + i;
-                    let inner = rest[i + 1..close].trim();
-                    let seg = if inner == ":" || inner == "*" {
-                        Segment::AllItems
-                    } else if let Some(q) = inner
-                        .strip_prefix('\'')
-                        .and_then(|s| s.strip_suffix('\''))
-                        .or_else(|| inner.strip_prefix('"').and_then(|s| s.strip_suffix('"')))
-                    {
-                        Segment::Key(q.to_string())
-                    } else if let Ok(n) = inner.parse::<usize>() {
-                        Segment::Index(n)
-                    } else {
-                        return Err(format!(
-                            "unsupported selector [{inner}]: use [:], [n] or ['key']"
-                        ));
-                    };
-                    segments.push(seg);
-                    while chars.peek().is_some_and(|&(j, _)| j <= close) {
-                        chars.next();
-                    }
+                    let (segment, after) = bracket(&rest[1..])?;
+                    segments.push(segment);
+                    rest = after;
                 }
-                other => return Err(format!("unexpected {other:?}: members are written .name")),
+                other => {
+                    return Err(format!(
+                        "unexpected {other:?}: members are written .name or ['name']"
+                    ))
+                }
             }
         }
         Ok(JsonPath { segments })
@@ -80,6 +69,48 @@ impl JsonPath {
     pub fn collects_array(&self) -> bool {
         self.segments.contains(&Segment::AllItems)
     }
+}
+
+/// The inside of `[...]` (after the `[`): the segment and the text after the `]`.
+fn bracket(s: &str) -> Result<(Segment, &str), String> {
+    let trimmed = s.trim_start();
+    if let Some(q) = trimmed.chars().next().filter(|c| *c == '\'' || *c == '"') {
+        let mut key = String::new();
+        let mut chars = trimmed[1..].char_indices();
+        while let Some((i, c)) = chars.next() {
+            match c {
+                '\\' => match chars.next() {
+                    Some((_, n)) => key.push(n),
+                    None => break,
+                },
+                c if c == q => {
+                    let after = trimmed[1 + i + 1..].trim_start();
+                    return match after.strip_prefix(']') {
+                        Some(after) => Ok((Segment::Key(key), after)),
+                        None => Err(format!("expected ] after [{q}{key}{q}")),
+                    };
+                }
+                other => key.push(other),
+            }
+        }
+        return Err(format!("unterminated name in [{q}...{q}]"));
+    }
+    let close = s
+        .find(']')
+        .ok_or("unclosed [: write [:], [n] or ['name']")?;
+    let inner = s[..close].trim();
+    let segment = match inner {
+        ":" | "*" => Segment::AllItems,
+        n => match n.parse::<usize>() {
+            Ok(n) => Segment::Index(n),
+            Err(_) => {
+                return Err(format!(
+                    "unsupported selector [{inner}]: use [:], [n] or ['name']"
+                ))
+            }
+        },
+    };
+    Ok((segment, &s[close + 1..]))
 }
 
 impl fmt::Display for JsonPath {
@@ -94,7 +125,9 @@ impl fmt::Display for JsonPath {
                 {
                     write!(f, ".{k}")?
                 }
-                Segment::Key(k) => write!(f, "['{k}']")?,
+                Segment::Key(k) => {
+                    write!(f, "['{}']", k.replace('\\', "\\\\").replace('\'', "\\'"))?
+                }
                 Segment::AllItems => f.write_str("[:]")?,
                 Segment::Index(n) => write!(f, "[{n}]")?,
             }
@@ -107,37 +140,26 @@ impl fmt::Display for JsonPath {
 mod tests {
     use super::*;
 
+    fn key(k: &str) -> Segment {
+        Segment::Key(k.into())
+    }
+
     #[test]
     fn parses_the_documented_forms() {
         for (text, segs) in [
             ("$", vec![]),
-            (
-                "$.a.b",
-                vec![Segment::Key("a".into()), Segment::Key("b".into())],
-            ),
-            (
-                "$.arr[:]",
-                vec![Segment::Key("arr".into()), Segment::AllItems],
-            ),
-            (
-                "$.a['key.with.dots']",
-                vec![
-                    Segment::Key("a".into()),
-                    Segment::Key("key.with.dots".into()),
-                ],
-            ),
+            ("$.a.b", vec![key("a"), key("b")]),
+            ("$.arr[:]", vec![key("arr"), Segment::AllItems]),
+            ("$.a['key.with.dots']", vec![key("a"), key("key.with.dots")]),
             (
                 "$.list[2].x",
-                vec![
-                    Segment::Key("list".into()),
-                    Segment::Index(2),
-                    Segment::Key("x".into()),
-                ],
+                vec![key("list"), Segment::Index(2), key("x")],
             ),
+            ("$.user-agent", vec![key("user-agent")]),
         ] {
             let p = JsonPath::parse(text).unwrap_or_else(|e| panic!("{text}: {e}"));
             assert_eq!(p.segments, segs, "{text}");
-            assert_eq!(JsonPath::parse(&p.to_string()), Ok(p));
+            assert_eq!(p.to_string(), text, "displays as written");
         }
         assert!(JsonPath::parse("$.tags[:]")
             .map(|p| p.collects_array())
@@ -145,14 +167,59 @@ mod tests {
     }
 
     #[test]
+    fn other_spellings_normalise() {
+        for (text, shown) in [
+            ("$['a']", "$.a"),
+            ("$.['a']", "$.a"),
+            ("$[\"a b\"]", "$['a b']"),
+            ("$.a[*]", "$.a[:]"),
+            ("$[ 'x' ][ 0 ]", "$.x[0]"),
+            ("$['it\\'s']", "$['it\\'s']"),
+            ("$['a]b']", "$['a]b']"),
+        ] {
+            let p = JsonPath::parse(text).unwrap_or_else(|e| panic!("{text}: {e}"));
+            assert_eq!(p.to_string(), shown, "{text}");
+            assert_eq!(JsonPath::parse(shown), Ok(p), "round trip of {shown}");
+        }
+    }
+
+    #[test]
     fn refuses_what_it_cannot_follow() {
-        assert_eq!(
-            JsonPath::parse("a.b"),
-            Err("a JSONPath starts with $".into())
-        );
-        assert!(JsonPath::parse("$..a").is_err());
-        assert!(JsonPath::parse("$.a[").is_err());
-        assert!(JsonPath::parse("$.a[?(@.x)]").is_err());
-        assert!(JsonPath::parse("$x").is_err());
+        for (text, want) in [
+            ("a.b", "a JSONPath starts with $, as in $.name"),
+            (
+                "$..a",
+                "empty member name at \"$.\": write .name or ['name']",
+            ),
+            (
+                "$.a.",
+                "empty member name at \"$.a.\": write .name or ['name']",
+            ),
+            ("$.a[", "unclosed [: write [:], [n] or ['name']"),
+            (
+                "$.a[?(@.x)]",
+                "unsupported selector [?(@.x)]: use [:], [n] or ['name']",
+            ),
+            (
+                "$.a[-1]",
+                "unsupported selector [-1]: use [:], [n] or ['name']",
+            ),
+            (
+                "$x",
+                "unexpected 'x': members are written .name or ['name']",
+            ),
+            (
+                "$.*",
+                "unsupported member \"*\": use .name, ['name with spaces'] or [:]",
+            ),
+            (
+                "$.a b",
+                "unsupported member \"a b\": use .name, ['name with spaces'] or [:]",
+            ),
+            ("$['a'", "expected ] after ['a'"),
+            ("$['a", "unterminated name in ['...']"),
+        ] {
+            assert_eq!(JsonPath::parse(text), Err(want.to_string()), "{text}");
+        }
     }
 }

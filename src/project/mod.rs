@@ -1,124 +1,95 @@
 //! The project: a folder of Tinybird-style datafiles. `.datasource` files declare tables,
 //! `.pipe` files declare templated queries, and `TOKEN` lines in both declare who may read
-//! or append. Loading reports every problem at once, each as `file:line: message`.
+//! or append. Loading reports every problem of every file at once, each as
+//! `file:line: message`.
+//!
+//! # Layout
+//! - `datafile`: the syntax both kinds of file share (directives and indented blocks).
+//! - [`datasource`]: `.datasource` files; [`column`](mod@column) their `SCHEMA`, [`jsonpath`] their
+//!   JSONPaths, [`engine`] their `ENGINE*` options, [`ddl`] the tables they create.
+//! - [`pipe`]: `.pipe` files and their nodes; [`compile`] joins the nodes into one query.
+//! - [`token`]: `TOKEN` grants.
+//! - [`error`]: located errors.
+//! - [`deploy`]: making ClickHouse match the project.
 
+pub mod column;
 pub mod compile;
 mod datafile;
 pub mod datasource;
+pub mod ddl;
 pub mod deploy;
+pub mod engine;
+pub mod error;
 pub mod jsonpath;
 pub mod pipe;
+pub mod token;
 
-use std::fmt;
 use std::path::{Path, PathBuf};
 
-pub use datasource::{Column, Datasource, Engine};
+pub use column::Column;
+pub use datasource::Datasource;
+pub use engine::{Engine, EngineKind};
+pub use error::{ProjectError, ProjectErrors};
+pub use jsonpath::{JsonPath, Segment};
 pub use pipe::{Node, Pipe, PipeKind};
+pub use token::{Access, Resource, TokenGrant};
 
-/// A loaded project.
+/// A loaded project: everything the doors serve and deploy creates.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Project {
-    /// The folder it was loaded from.
+    /// The folder it was loaded from, for messages.
     pub dir: PathBuf,
+    /// Every datasource, in path order.
     pub datasources: Vec<Datasource>,
+    /// Every pipe, in path order.
     pub pipes: Vec<Pipe>,
-    /// Every `TOKEN` line of every file, in file order.
+    /// Every `TOKEN` line of every file, in path and line order: the static tokens and
+    /// their scopes.
     pub tokens: Vec<TokenGrant>,
 }
 
-/// A `TOKEN name READ|APPEND` line: it creates (or extends) the static token `name`.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct TokenGrant {
-    pub name: String,
-    pub resource: Resource,
-    pub access: Access,
-    pub file: PathBuf,
-    pub line: usize,
-}
-
-/// What a grant is about.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Resource {
-    Datasource(String),
-    Pipe(String),
-}
-
-/// What a grant allows.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Access {
-    Read,
-    Append,
-}
-
-/// A problem in a datafile.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct ProjectError {
-    pub file: PathBuf,
-    /// 1-based.
-    pub line: usize,
-    pub message: String,
-}
-
-impl fmt::Display for ProjectError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}:{}: {}", self.file.display(), self.line, self.message)
-    }
-}
-
-/// All the problems of a project, one per line.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-pub struct ProjectErrors(pub Vec<ProjectError>);
-
-impl fmt::Display for ProjectErrors {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let lines: Vec<String> = self.0.iter().map(ToString::to_string).collect();
-        f.write_str(&lines.join("\n"))
-    }
-}
-
 impl Project {
-    /// Loads every `*.datasource` and `*.pipe` under `dir` (recursively, in path order).
+    /// Loads every `*.datasource` and `*.pipe` under `dir`, recursively and in path order
+    /// (hidden folders and other files are skipped). Every problem of every file is
+    /// reported, not only the first.
     pub fn load(dir: &Path) -> Result<Project, ProjectErrors> {
         let mut files = Vec::new();
         collect_files(dir, &mut files).map_err(|e| {
-            ProjectErrors(vec![ProjectError {
-                file: dir.to_path_buf(),
-                line: 0,
-                message: format!("cannot read the project folder: {e}"),
-            }])
+            ProjectErrors(vec![ProjectError::new(
+                dir,
+                0,
+                format!("cannot read the project folder: {e}"),
+            )])
         })?;
+        if files.is_empty() {
+            return Err(ProjectErrors(vec![ProjectError::new(
+                dir,
+                0,
+                "no .datasource or .pipe files here: is this the project folder?",
+            )]));
+        }
         files.sort();
         let mut sources = Vec::with_capacity(files.len());
         let mut errors = Vec::new();
         for path in files {
             match std::fs::read_to_string(&path) {
                 Ok(text) => sources.push((path, text)),
-                Err(e) => errors.push(ProjectError {
-                    file: path,
-                    line: 0,
-                    message: format!("cannot read: {e}"),
-                }),
+                Err(e) => errors.push(ProjectError::new(&path, 0, format!("cannot read: {e}"))),
             }
         }
-        let mut project =
-            Project::from_sources(dir, &sources).unwrap_or_else(|ProjectErrors(es)| {
-                errors.extend(es);
-                Project {
-                    dir: dir.to_path_buf(),
-                    datasources: vec![],
-                    pipes: vec![],
-                    tokens: vec![],
-                }
-            });
-        if errors.is_empty() {
-            project.dir = dir.to_path_buf();
-            Ok(project)
-        } else {
-            Err(ProjectErrors(errors))
+        match Project::from_sources(dir, &sources) {
+            Ok(project) if errors.is_empty() => Ok(project),
+            Ok(_) => Err(ProjectErrors(errors)),
+            Err(ProjectErrors(more)) => {
+                errors.extend(more);
+                sort(&mut errors);
+                Err(ProjectErrors(errors))
+            }
         }
     }
 
-    /// Builds a project from `(path, text)` pairs; the extension tells the kind of file.
+    /// Builds a project from `(path, text)` pairs, in the order given; the extension tells
+    /// the kind of file, and other files are ignored.
     pub fn from_sources(
         dir: &Path,
         sources: &[(PathBuf, String)],
@@ -131,104 +102,143 @@ impl Project {
         };
         let mut errors = Vec::new();
         for (path, text) in sources {
-            let name = stem(path);
-            if !valid_name(&name) {
-                errors.push(ProjectError {
-                    file: path.clone(),
-                    line: 1,
-                    message: format!("the file name {name:?} must be a valid name (letters, digits, underscores, not starting with a digit): it names the table or view"),
-                });
+            let kind = path.extension().and_then(|e| e.to_str());
+            if !matches!(kind, Some("datasource" | "pipe")) {
                 continue;
             }
-            match path.extension().and_then(|e| e.to_str()) {
-                Some("datasource") => match Datasource::parse(path, text) {
-                    Ok(ds) => project.datasources.push(ds),
-                    Err(es) => errors.extend(es),
-                },
-                Some("pipe") => match Pipe::parse(path, text) {
-                    Ok(p) => project.pipes.push(p),
-                    Err(es) => errors.extend(es),
-                },
-                _ => {}
+            let name = stem(path);
+            if !valid_name(&name) {
+                errors.push(ProjectError::new(
+                    path,
+                    1,
+                    format!("the file name {name:?} must be a valid name (letters, digits and underscores, not starting with a digit): it names the table or view"),
+                ));
+                continue;
+            }
+            let parsed = if kind == Some("datasource") {
+                Datasource::parse(path, text).map(|d| project.datasources.push(d))
+            } else {
+                Pipe::parse(path, text).map(|p| project.pipes.push(p))
+            };
+            if let Err(ProjectErrors(es)) = parsed {
+                errors.extend(es);
             }
         }
-        // Names are unique across datasources and pipes: both are relations to a client.
-        let mut seen: Vec<(&str, &Path)> = Vec::new();
-        let names = project
-            .datasources
-            .iter()
-            .map(|d| (d.name.as_str(), d.file.as_path()))
-            .chain(
-                project
-                    .pipes
-                    .iter()
-                    .map(|p| (p.name.as_str(), p.file.as_path())),
-            );
-        for (name, file) in names {
-            if let Some((_, other)) = seen.iter().find(|(n, _)| *n == name) {
-                errors.push(ProjectError {
-                    file: file.to_path_buf(),
-                    line: 1,
-                    message: format!(
-                        "duplicate name {name} (also defined in {}:1)",
-                        other.display()
-                    ),
-                });
-            } else if name.ends_with("_quarantine")
-                && project
-                    .datasources
-                    .iter()
-                    .any(|d| format!("{}_quarantine", d.name) == name)
-            {
-                errors.push(ProjectError {
-                    file: file.to_path_buf(),
-                    line: 1,
-                    message: format!(
-                        "{name} is the quarantine table of a datasource; choose another name"
-                    ),
-                });
-            }
-            seen.push((name, file));
-        }
+        check_names(&project, &mut errors);
         project.tokens = project
             .datasources
             .iter()
-            .flat_map(|d| d.tokens.iter().cloned())
-            .chain(project.pipes.iter().flat_map(|p| p.tokens.iter().cloned()))
+            .flat_map(|d| d.tokens.iter())
+            .chain(project.pipes.iter().flat_map(|p| p.tokens.iter()))
+            .cloned()
             .collect();
-        if errors.is_empty() {
-            Ok(project)
-        } else {
-            Err(ProjectErrors(errors))
-        }
+        project
+            .tokens
+            .sort_by(|a, b| (&a.file, a.line).cmp(&(&b.file, b.line)));
+        sort(&mut errors);
+        ProjectErrors::or_ok(errors, project)
     }
 
+    /// Parses one `.datasource` file on its own (no cross-file checks).
+    pub fn parse_datasource(path: &Path, text: &str) -> Result<Datasource, ProjectErrors> {
+        Datasource::parse(path, text)
+    }
+
+    /// Parses one `.pipe` file on its own (no cross-file checks).
+    pub fn parse_pipe(path: &Path, text: &str) -> Result<Pipe, ProjectErrors> {
+        Pipe::parse(path, text)
+    }
+
+    /// The datasource named `name`.
     pub fn datasource(&self, name: &str) -> Option<&Datasource> {
         self.datasources.iter().find(|d| d.name == name)
     }
 
+    /// The pipe named `name`.
     pub fn pipe(&self, name: &str) -> Option<&Pipe> {
         self.pipes.iter().find(|p| p.name == name)
     }
 
-    /// The distinct token names the datafiles declare.
+    /// The distinct token names the datafiles declare, sorted.
     pub fn token_names(&self) -> Vec<&str> {
         let mut names: Vec<&str> = self.tokens.iter().map(|t| t.name.as_str()).collect();
         names.sort_unstable();
         names.dedup();
         names
     }
+
+    /// The grants of the token named `name`: its scope.
+    pub fn grants<'a>(&'a self, name: &'a str) -> impl Iterator<Item = &'a TokenGrant> + 'a {
+        self.tokens.iter().filter(move |t| t.name == name)
+    }
 }
 
+/// Names are unique across datasources and pipes (both are relations to a client), and no
+/// pipe may take the name of a datasource's quarantine table.
+fn check_names(project: &Project, errors: &mut Vec<ProjectError>) {
+    let mut seen: Vec<(&str, &str, &Path)> = Vec::new();
+    let all = project
+        .datasources
+        .iter()
+        .map(|d| (d.name.as_str(), "datasource", d.file.as_path()))
+        .chain(
+            project
+                .pipes
+                .iter()
+                .map(|p| (p.name.as_str(), "pipe", p.file.as_path())),
+        );
+    for (name, kind, file) in all {
+        if let Some((_, other_kind, other)) = seen.iter().find(|(n, _, _)| *n == name) {
+            let message = if *other_kind == kind {
+                format!(
+                    "duplicate {kind} name {name} (also defined in {}:1)",
+                    other.display()
+                )
+            } else {
+                format!(
+                    "duplicate name {name}: the {other_kind} in {}:1 has it too, and datasources and pipes share one namespace",
+                    other.display()
+                )
+            };
+            errors.push(ProjectError::new(file, 1, message));
+        } else if let Some(d) = project
+            .datasources
+            .iter()
+            .find(|d| d.quarantine_name() == name)
+        {
+            errors.push(ProjectError::new(
+                file,
+                1,
+                format!(
+                    "{name} is the quarantine table of the datasource in {}; choose another name",
+                    d.file.display()
+                ),
+            ));
+        }
+        seen.push((name, kind, file));
+    }
+}
+
+/// Errors in file order, then line order (stable, so one line's errors keep their order).
+fn sort(errors: &mut [ProjectError]) {
+    errors.sort_by(|a, b| (&a.file, a.line).cmp(&(&b.file, b.line)));
+}
+
+/// Every datafile under `dir`. Hidden folders (`.git`, `.venv`, ...) are skipped, and
+/// symbolic links to folders are not followed, so a link cycle cannot loop.
 fn collect_files(dir: &Path, out: &mut Vec<PathBuf>) -> std::io::Result<()> {
     for entry in std::fs::read_dir(dir)? {
-        let path = entry?.path();
-        if path.is_dir() {
-            collect_files(&path, out)?;
+        let entry = entry?;
+        let path = entry.path();
+        if entry.file_type()?.is_dir() {
+            if !entry.file_name().to_string_lossy().starts_with('.') {
+                collect_files(&path, out)?;
+            }
         } else if matches!(
             path.extension().and_then(|e| e.to_str()),
             Some("datasource" | "pipe")
-        ) {
+        ) && path.is_file()
+        {
             out.push(path);
         }
     }
@@ -238,95 +248,17 @@ fn collect_files(dir: &Path, out: &mut Vec<PathBuf>) -> std::io::Result<()> {
 /// The file stem, which names the datasource or pipe.
 pub(crate) fn stem(path: &Path) -> String {
     path.file_stem()
-        .and_then(|s| s.to_str())
+        .map(|s| s.to_string_lossy().into_owned())
         .unwrap_or_default()
-        .to_string()
 }
 
-/// `[A-Za-z_][A-Za-z0-9_]*`
-pub(crate) fn valid_name(name: &str) -> bool {
+/// `[A-Za-z_][A-Za-z0-9_]*`: the names of datasources, pipes, nodes, columns and tokens.
+pub fn valid_name(name: &str) -> bool {
     let mut chars = name.chars();
     chars
         .next()
         .is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
         && chars.all(|c| c.is_ascii_alphanumeric() || c == '_')
-}
-
-/// ` (did you mean X?)` when a known word is close to `word`.
-pub(crate) fn suggest(word: &str, known: &[&str]) -> String {
-    known
-        .iter()
-        .map(|k| {
-            (
-                crate::clickhouse::types::edit_distance(k, &word.to_ascii_uppercase()),
-                *k,
-            )
-        })
-        .filter(|(d, _)| *d <= crate::clickhouse::types::close_enough(word))
-        .min()
-        .map(|(_, k)| format!(" (did you mean {k}?)"))
-        .unwrap_or_default()
-}
-
-/// `TOKEN name READ|APPEND`, the name optionally quoted.
-pub(crate) fn parse_token(
-    path: &Path,
-    line: usize,
-    text: &str,
-    resource: &str,
-    datasource: bool,
-) -> Result<TokenGrant, ProjectError> {
-    let err = |message: String| ProjectError {
-        file: path.to_path_buf(),
-        line,
-        message,
-    };
-    let (name, access) = match text.strip_prefix('"') {
-        Some(rest) => {
-            let end = rest
-                .find('"')
-                .ok_or_else(|| err("unterminated token name".into()))?;
-            (rest[..end].to_string(), rest[end + 1..].trim())
-        }
-        None => {
-            let mut parts = text.split_whitespace();
-            (
-                parts.next().unwrap_or_default().to_string(),
-                parts.next().unwrap_or_default(),
-            )
-        }
-    };
-    if !valid_name(&name) {
-        return Err(err(format!("token name {name:?} must be letters, digits and underscores: it is the Postgres user name")));
-    }
-    let access = match access.to_ascii_uppercase().as_str() {
-        "READ" => Access::Read,
-        "APPEND" if datasource => Access::Append,
-        "APPEND" => return Err(err(format!("token {name}: a pipe can only be READ"))),
-        "" => {
-            return Err(err(format!(
-                "token {name} needs its access: READ{}",
-                if datasource { " or APPEND" } else { "" }
-            )))
-        }
-        other => {
-            return Err(err(format!(
-                "token {name}: unknown access {other}: use READ{}",
-                if datasource { " or APPEND" } else { "" }
-            )))
-        }
-    };
-    Ok(TokenGrant {
-        name,
-        resource: if datasource {
-            Resource::Datasource(resource.to_string())
-        } else {
-            Resource::Pipe(resource.to_string())
-        },
-        access,
-        file: path.to_path_buf(),
-        line,
-    })
 }
 
 #[cfg(test)]
