@@ -7,6 +7,12 @@ root=$(cd "$(dirname "$0")/.." && pwd)
 venv="$root/.venv"
 req="$root/scripts/requirements.txt"
 
+# A venv whose python no longer runs (the system python changed under it) is made anew.
+if [ -e "$venv" ] && ! "$venv/bin/python" -c "" 2>/dev/null; then
+  echo "setup: $venv is broken; recreating it"
+  rm -rf "$venv"
+fi
+
 if [ ! -x "$venv/bin/python" ]; then
   if ! python3 -m venv "$venv" 2>/dev/null; then
     echo "setup: python3 -m venv failed; installing python3-venv"
