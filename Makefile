@@ -9,10 +9,10 @@ PIPEGATE := $(CARGO_TARGET_DIR)/release/pipegate
 DATA := $(CURDIR)/.data
 
 .PHONY: run test deps venv build build-release lint unit clickhouse-start clickhouse-stop \
-        fixtures admin-token check clean
+        fixtures admin-token tls-cert check clean
 
 ## run: install, start the local ClickHouse, deploy the demo project, load fixtures, serve.
-run: deps venv build-release clickhouse-start admin-token
+run: deps venv build-release clickhouse-start admin-token tls-cert
 	$(PIPEGATE) deploy --project sql
 	scripts/load-fixtures.sh
 	@echo
@@ -22,7 +22,9 @@ run: deps venv build-release clickhouse-start admin-token
 	@echo "  clickhouse:  curl -s '127.0.0.1:8123/?query=SELECT+count()+FROM+pipegate.events'"
 	@echo "  admin token: $(DATA)/admin_token (the Postgres door, next, will take it as the password)"
 	@echo
-	PIPEGATE_ADMIN_TOKEN=$$(cat $(DATA)/admin_token) exec $(PIPEGATE) serve --project sql
+	PIPEGATE_ADMIN_TOKEN=$$(cat $(DATA)/admin_token) \
+	PIPEGATE_POSTGRES_TLS_CERT=$(DATA)/tls/server.crt PIPEGATE_POSTGRES_TLS_KEY=$(DATA)/tls/server.key \
+	  exec $(PIPEGATE) serve --project sql
 
 ## test: install, then formatting, lints, and every test (unit and integration, on the real
 ## local ClickHouse that the tests start themselves, or PIPEGATE_CLICKHOUSE_URL).
@@ -61,6 +63,13 @@ fixtures:
 admin-token:
 	@mkdir -p $(DATA)
 	@[ -s $(DATA)/admin_token ] || (umask 077; openssl rand -hex 24 > $(DATA)/admin_token)
+
+## tls-cert: a self-signed certificate for the Postgres door, so sslmode=require works.
+tls-cert:
+	@mkdir -p $(DATA)/tls
+	@[ -s $(DATA)/tls/server.key ] || (umask 077; openssl req -x509 -newkey rsa:2048 -nodes \
+	  -days 825 -subj /CN=localhost -addext subjectAltName=DNS:localhost,IP:127.0.0.1 \
+	  -keyout $(DATA)/tls/server.key -out $(DATA)/tls/server.crt 2>/dev/null)
 
 check: build
 	$(CARGO_TARGET_DIR)/debug/pipegate check sql

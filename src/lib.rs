@@ -5,6 +5,9 @@
 //! - [`config`]: the serde configuration tree, its documented defaults and `PIPEGATE_*` overrides.
 //! - [`project`]: the project's datafiles (`.datasource`, `.pipe`), their parser and deploy.
 //! - [`template`]: the pipe template language (Tinybird's Tornado subset).
+//! - [`auth`]: tokens, scopes and the principal a session carries.
+//! - [`pg_server`]: the Postgres door: listener, TLS, SCRAM login, protocol handlers.
+//! - [`query`]: the query path from a client's SQL to ClickHouse and back.
 //! - [`clickhouse`]: the ClickHouse client, its errors and the type names it speaks.
 //! - [`http`]: the HTTP door (health, metrics; later the Events API and pipe endpoints).
 //! - [`metrics`]: Prometheus counters for `/metrics`.
@@ -15,11 +18,14 @@
 //! The query path, the Postgres door, the catalog, the cache and ingestion arrive with their
 //! issues; DESIGN.md describes where each will live.
 
+pub mod auth;
 pub mod clickhouse;
 pub mod config;
 pub mod http;
 pub mod metrics;
+pub mod pg_server;
 pub mod project;
+pub mod query;
 pub mod server;
 pub mod state;
 pub mod telemetry;

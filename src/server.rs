@@ -31,6 +31,8 @@ pub enum ServerError {
     },
     #[error("the HTTP door failed: {0}")]
     Http(std::io::Error),
+    #[error("the Postgres door cannot start: {0}")]
+    Postgres(#[from] crate::pg_server::PgServerError),
     #[error(transparent)]
     ClickHouse(#[from] ClickHouseError),
 }
@@ -40,6 +42,8 @@ pub struct Server {
     state: Arc<AppState>,
     settings: Settings,
     http: TcpListener,
+    postgres: TcpListener,
+    tls: Option<crate::pg_server::Tls>,
 }
 
 impl Server {
@@ -65,12 +69,17 @@ impl Server {
                 "project deployed"
             );
         }
-        let http = TcpListener::bind(settings.http_listen)
-            .await
-            .map_err(|source| ServerError::Bind {
-                addr: settings.http_listen,
-                source,
-            })?;
+        let tls = match (&config.postgres.tls_cert, &config.postgres.tls_key) {
+            (cert, key) if !cert.is_empty() => Some(crate::pg_server::Tls::load(cert, key)?),
+            _ => None,
+        };
+        let bind = |addr| async move {
+            TcpListener::bind(addr)
+                .await
+                .map_err(|source| ServerError::Bind { addr, source })
+        };
+        let http = bind(settings.http_listen).await?;
+        let postgres = bind(settings.postgres_listen).await?;
         let state = Arc::new(AppState {
             config,
             project,
@@ -81,12 +90,21 @@ impl Server {
             state,
             settings,
             http,
+            postgres,
+            tls,
         })
     }
 
     /// The address the HTTP door listens on.
     pub fn http_addr(&self) -> SocketAddr {
         self.http.local_addr().unwrap_or(self.settings.http_listen)
+    }
+
+    /// The address the Postgres door listens on.
+    pub fn postgres_addr(&self) -> SocketAddr {
+        self.postgres
+            .local_addr()
+            .unwrap_or(self.settings.postgres_listen)
     }
 
     /// The shared state, for tests and for the doors added later.
@@ -105,7 +123,19 @@ impl Server {
             shutdown.await;
             let _ = stop_tx.send(true);
         });
-        tracing::info!(http = %self.http_addr(), "pipegate is serving");
+        tracing::info!(
+            http = %self.http_addr(),
+            postgres = %self.postgres_addr(),
+            tls = self.tls.is_some(),
+            "pipegate is serving"
+        );
+        let postgres = tokio::spawn(crate::pg_server::serve(
+            self.postgres,
+            self.state.clone(),
+            self.tls,
+            stop_rx.clone(),
+            self.settings.shutdown_timeout,
+        ));
         let router = crate::http::router(self.state.clone());
         let mut drain_rx = stop_rx.clone();
         let http = axum::serve(self.http, router).with_graceful_shutdown(async move {
@@ -136,6 +166,8 @@ impl Server {
             }
         };
         result.map_err(ServerError::Http)?;
+        // The Postgres door drains on the same signal, within the same timeout.
+        let _ = tokio::time::timeout(self.settings.shutdown_timeout, postgres).await;
         tracing::info!("pipegate stopped");
         Ok(())
     }

@@ -7,3 +7,5 @@ mod adapter;
 mod cli;
 mod deploy;
 mod http;
+mod pg;
+mod pgtypes;

@@ -14,6 +14,7 @@ use super::clickhouse::{clickhouse_url, credentials, test_database, TestDb};
 /// A running gateway; dropping it stops the server task.
 pub struct Gateway {
     pub http: SocketAddr,
+    pub postgres: SocketAddr,
     pub db: TestDb,
     stop: Option<oneshot::Sender<()>>,
     task: Option<JoinHandle<Result<(), ServerError>>>,
@@ -31,12 +32,14 @@ impl Gateway {
     pub async fn start_with(config: Config, db: TestDb) -> Gateway {
         let server = Server::start(config).await.expect("gateway starts");
         let http = server.http_addr();
+        let postgres = server.postgres_addr();
         let (tx, rx) = oneshot::channel::<()>();
         let task = tokio::spawn(server.serve(async move {
             let _ = rx.await;
         }));
         Gateway {
             http,
+            postgres,
             db,
             stop: Some(tx),
             task: Some(task),
@@ -79,7 +82,27 @@ pub fn config_for(project: &Path, database: &str) -> Config {
     config.http.listen = "127.0.0.1:0".into();
     config.postgres.listen = "127.0.0.1:0".into();
     config.shutdown_timeout_secs = 5;
+    config.admin_token = ADMIN_SECRET.into();
     config
+        .tokens
+        .insert("web_read".into(), READER_SECRET.into());
+    config
+}
+
+/// The admin token's secret in test gateways.
+pub const ADMIN_SECRET: &str = "admin-test-secret";
+/// The secret of the demo project's `web_read` token in test gateways.
+pub const READER_SECRET: &str = "reader-test-secret";
+
+impl Gateway {
+    /// A libpq connection string for this gateway's Postgres door.
+    pub fn pg_url(&self, user: &str, password: &str) -> String {
+        format!(
+            "postgres://{user}:{password}@{}:{}/pipegate",
+            self.postgres.ip(),
+            self.postgres.port()
+        )
+    }
 }
 
 /// A path under the repository root.
