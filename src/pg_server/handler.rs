@@ -7,20 +7,35 @@ use std::sync::Arc;
 
 use async_trait::async_trait;
 use futures::Sink;
+use futures::SinkExt;
 use pgwire::api::portal::Portal;
 use pgwire::api::query::{ExtendedQueryHandler, SimpleQueryHandler};
-use pgwire::api::results::{DescribePortalResponse, DescribeStatementResponse, Response, Tag};
+use pgwire::api::results::{
+    DescribePortalResponse, DescribeStatementResponse, FieldFormat, QueryResponse, Response, Tag,
+};
 use pgwire::api::stmt::{QueryParser, StoredStatement};
 use pgwire::api::store::PortalStore;
+use pgwire::api::PgWireConnectionState;
 use pgwire::api::{ClientInfo, ClientPortalStore, PgWireServerHandlers, Type};
 use pgwire::error::{ErrorInfo, PgWireError, PgWireResult};
+use pgwire::messages::data::RowDescription;
+use pgwire::messages::extendedquery::Sync as PgSync;
+use pgwire::messages::response::{
+    CommandComplete, EmptyQueryResponse, NoticeResponse, ReadyForQuery,
+};
+use pgwire::messages::simplequery::Query;
+use pgwire::messages::startup::ParameterStatus;
 use pgwire::messages::PgWireBackendMessage;
+use tokio::sync::Mutex;
 
 use crate::auth::{Principal, TokenStore};
+use crate::query::session::{Notice, Session};
 use crate::query::{self, QueryError, Reply};
 use crate::state::AppState;
 
 use super::auth::{Authenticator, Verifiers};
+use super::encode::SessionZone;
+use super::rows::{clickhouse_rows, local_rows};
 
 /// Builds the handlers of each new connection.
 pub struct Handlers {
@@ -80,6 +95,39 @@ fn principal<C: ClientInfo>(client: &C) -> PgWireResult<Arc<Principal>> {
         .ok_or(PgWireError::NotReadyForQuery)
 }
 
+/// The connection's session, made on first use from its startup parameters.
+fn session<C: ClientInfo>(client: &C) -> Arc<Mutex<Session>> {
+    client.session_extensions().get_or_insert_with(|| {
+        let meta = client.metadata();
+        let user = meta.get("user").cloned().unwrap_or_default();
+        let mut session = Session::new(&user, client.is_secure());
+        for (name, value) in meta.iter() {
+            if !matches!(
+                name.as_str(),
+                "user" | "database" | "replication" | "options"
+            ) {
+                // Unknown or invalid startup parameters are accepted, as PostgreSQL does
+                // for most; the setting keeps its default.
+                let _ = session.apply_startup(name, value);
+            }
+        }
+        Mutex::new(session)
+    })
+}
+
+fn zone(session: &Session) -> SessionZone {
+    match session.time_zone_offset_seconds() {
+        Some(0) | None => SessionZone::Utc,
+        Some(secs) => SessionZone::Fixed(secs),
+    }
+}
+
+fn notice(n: &Notice) -> PgWireBackendMessage {
+    let mut info = ErrorInfo::new(n.severity.into(), n.code.into(), n.message.clone());
+    info.severity = n.severity.into();
+    PgWireBackendMessage::NoticeResponse(NoticeResponse::from(info))
+}
+
 /// A statement kept for the extended protocol: its text.
 #[derive(Debug, Clone)]
 pub struct Prepared {
@@ -128,34 +176,159 @@ pub fn error_info(e: &QueryError) -> ErrorInfo {
     info
 }
 
-fn to_response(reply: Result<Reply, QueryError>) -> Response {
-    match reply {
-        Ok(Reply::Empty) => Response::EmptyQuery,
-        Ok(Reply::Command(tag)) => Response::Execution(Tag::new(&tag)),
-        Err(e) => Response::Error(Box::new(error_info(&e))),
-    }
-}
-
 #[async_trait]
 impl SimpleQueryHandler for QueryHandler {
-    async fn do_query<C>(&self, client: &mut C, sql: &str) -> PgWireResult<Vec<Response>>
+    /// The whole simple-query cycle, so that notices, ParameterStatus after SET and the
+    /// ReadyForQuery status all come from the session.
+    async fn on_query<C>(&self, client: &mut C, query: Query) -> PgWireResult<()>
     where
         C: ClientInfo + ClientPortalStore + Sink<PgWireBackendMessage> + Unpin + Send + Sync,
         C::PortalStore: PortalStore,
         C::Error: Debug,
         PgWireError: From<<C as Sink<PgWireBackendMessage>>::Error>,
     {
+        if !matches!(client.state(), PgWireConnectionState::ReadyForQuery) {
+            return Err(PgWireError::NotReadyForQuery);
+        }
+        client.set_state(PgWireConnectionState::QueryInProgress);
         let principal = principal(client)?;
-        let ctx = query::Context {
-            state: &self.state,
-            principal: &principal,
+        let session = session(client);
+        let mut session = session.lock().await;
+        let replies = {
+            let mut ctx = query::Context {
+                state: &self.state,
+                principal: &principal,
+                session: &mut session,
+            };
+            query::run(&query.query, &mut ctx).await
         };
-        Ok(query::run(sql, &ctx)
-            .await
-            .into_iter()
-            .map(to_response)
-            .collect())
+        for reply in replies {
+            if let Err(e) = send_reply(client, reply, zone(&session)).await? {
+                session.fail();
+                client
+                    .feed(PgWireBackendMessage::ErrorResponse(error_info(&e).into()))
+                    .await?;
+                break;
+            }
+        }
+        for (name, value) in session.parameter_status_changes() {
+            client
+                .feed(PgWireBackendMessage::ParameterStatus(ParameterStatus::new(
+                    name, value,
+                )))
+                .await?;
+        }
+        let status = session.transaction_status();
+        client.set_state(PgWireConnectionState::ReadyForQuery);
+        client.set_transaction_status(status);
+        client
+            .send(PgWireBackendMessage::ReadyForQuery(ReadyForQuery::new(
+                status,
+            )))
+            .await?;
+        Ok(())
     }
+
+    async fn do_query<C>(&self, _client: &mut C, _sql: &str) -> PgWireResult<Vec<Response>>
+    where
+        C: ClientInfo + ClientPortalStore + Sink<PgWireBackendMessage> + Unpin + Send + Sync,
+        C::PortalStore: PortalStore,
+        C::Error: Debug,
+        PgWireError: From<<C as Sink<PgWireBackendMessage>>::Error>,
+    {
+        // on_query does the whole cycle.
+        Ok(Vec::new())
+    }
+}
+
+/// Sends one statement's reply in the simple protocol. The outer error is the connection's;
+/// the inner one is the statement's (sent as ErrorResponse by the caller).
+async fn send_reply<C>(
+    client: &mut C,
+    reply: Result<Reply, QueryError>,
+    zone: SessionZone,
+) -> PgWireResult<Result<(), QueryError>>
+where
+    C: Sink<PgWireBackendMessage> + Unpin + Send,
+    PgWireError: From<<C as Sink<PgWireBackendMessage>>::Error>,
+{
+    let reply = match reply {
+        Ok(r) => r,
+        Err(e) => return Ok(Err(e)),
+    };
+    match reply {
+        Reply::Empty => {
+            client
+                .feed(PgWireBackendMessage::EmptyQueryResponse(
+                    EmptyQueryResponse::new(),
+                ))
+                .await?;
+        }
+        Reply::Command { tag, notices } => {
+            for n in &notices {
+                client.feed(notice(n)).await?;
+            }
+            client
+                .feed(PgWireBackendMessage::CommandComplete(CommandComplete::new(
+                    tag,
+                )))
+                .await?;
+        }
+        Reply::Local { columns, rows, tag } => {
+            let (fields, rows) = local_rows(&columns, rows, &[])?;
+            let n = rows.len();
+            client
+                .feed(PgWireBackendMessage::RowDescription(RowDescription::new(
+                    fields.iter().map(Into::into).collect(),
+                )))
+                .await?;
+            for row in rows {
+                client.feed(PgWireBackendMessage::DataRow(row)).await?;
+            }
+            let tag = if tag == "SHOW" {
+                "SHOW".to_string()
+            } else {
+                format!("{tag} {n}")
+            };
+            client
+                .feed(PgWireBackendMessage::CommandComplete(CommandComplete::new(
+                    tag,
+                )))
+                .await?;
+        }
+        Reply::Rows(ch) => {
+            use futures::StreamExt;
+            let (fields, mut rows) = clickhouse_rows(ch, &[], zone)?;
+            client
+                .feed(PgWireBackendMessage::RowDescription(RowDescription::new(
+                    fields.iter().map(Into::into).collect(),
+                )))
+                .await?;
+            let mut n = 0usize;
+            while let Some(row) = rows.next().await {
+                match row {
+                    Ok(row) => {
+                        client.feed(PgWireBackendMessage::DataRow(row)).await?;
+                        n += 1;
+                    }
+                    Err(PgWireError::UserError(info)) => {
+                        return Ok(Err(QueryError::Coded {
+                            code: "XX000",
+                            message: info.message.clone(),
+                            hint: None,
+                        }))
+                    }
+                    Err(e) => return Err(e),
+                }
+            }
+            client
+                .feed(PgWireBackendMessage::CommandComplete(CommandComplete::new(
+                    format!("SELECT {n}"),
+                )))
+                .await?;
+        }
+    }
+    Ok(Ok(()))
 }
 
 #[async_trait]
@@ -208,19 +381,75 @@ impl ExtendedQueryHandler for QueryHandler {
         PgWireError: From<<C as Sink<PgWireBackendMessage>>::Error>,
     {
         let principal = principal(client)?;
-        let ctx = query::Context {
-            state: &self.state,
-            principal: &principal,
+        let session = session(client);
+        let mut session = session.lock().await;
+        let mut replies = {
+            let mut ctx = query::Context {
+                state: &self.state,
+                principal: &principal,
+                session: &mut session,
+            };
+            query::run(&portal.statement.statement.sql, &mut ctx).await
         };
-        let mut replies = query::run(&portal.statement.statement.sql, &ctx).await;
-        match replies.len() {
-            1 => Ok(to_response(replies.remove(0))),
-            0 => Ok(Response::EmptyQuery),
-            _ => Err(PgWireError::UserError(Box::new(ErrorInfo::new(
+        if replies.len() > 1 {
+            return Err(PgWireError::UserError(Box::new(ErrorInfo::new(
                 "ERROR".into(),
                 "42601".into(),
                 "cannot insert multiple commands into a prepared statement".into(),
-            )))),
+            ))));
         }
+        let formats: Vec<FieldFormat> = super::rows::formats(&portal.result_column_format);
+        let reply = match replies.pop() {
+            None => return Ok(Response::EmptyQuery),
+            Some(Err(e)) => return Err(PgWireError::UserError(Box::new(error_info(&e)))),
+            Some(Ok(r)) => r,
+        };
+        Ok(match reply {
+            Reply::Empty => Response::EmptyQuery,
+            Reply::Command { tag, notices } => {
+                for n in &notices {
+                    client.feed(notice(n)).await?;
+                }
+                Response::Execution(Tag::new(&tag))
+            }
+            Reply::Local { columns, rows, tag } => {
+                let (fields, rows) = local_rows(&columns, rows, &formats)?;
+                let mut response =
+                    QueryResponse::new(fields, futures::stream::iter(rows.into_iter().map(Ok)));
+                response.set_command_tag(tag);
+                Response::Query(response)
+            }
+            Reply::Rows(ch) => {
+                let (fields, rows) = clickhouse_rows(ch, &formats, zone(&session))?;
+                Response::Query(QueryResponse::new(fields, rows))
+            }
+        })
+    }
+
+    /// ReadyForQuery carries the session's transaction status.
+    async fn on_sync<C>(&self, client: &mut C, _message: PgSync) -> PgWireResult<()>
+    where
+        C: ClientInfo + ClientPortalStore + Sink<PgWireBackendMessage> + Unpin + Send + Sync,
+        C::PortalStore: PortalStore<Statement = Self::Statement>,
+        C::Error: Debug,
+        PgWireError: From<<C as Sink<PgWireBackendMessage>>::Error>,
+    {
+        let session = session(client);
+        let mut session = session.lock().await;
+        for (name, value) in session.parameter_status_changes() {
+            client
+                .feed(PgWireBackendMessage::ParameterStatus(ParameterStatus::new(
+                    name, value,
+                )))
+                .await?;
+        }
+        let status = session.transaction_status();
+        client.set_transaction_status(status);
+        client
+            .send(PgWireBackendMessage::ReadyForQuery(ReadyForQuery::new(
+                status,
+            )))
+            .await?;
+        Ok(())
     }
 }

@@ -7,6 +7,7 @@ mod connection;
 pub mod encode;
 mod handler;
 pub mod param;
+mod rows;
 pub mod sqlstate;
 pub mod types;
 
