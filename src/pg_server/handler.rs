@@ -169,6 +169,67 @@ impl QueryParser for SqlParser {
     }
 }
 
+impl QueryHandler {
+    async fn describe<C: ClientInfo>(
+        &self,
+        client: &C,
+        sql: &str,
+    ) -> PgWireResult<query::describe::Described> {
+        let principal = principal(client)?;
+        let session = session(client);
+        let mut copy = session.lock().await.clone();
+        let ctx = query::Context {
+            state: &self.state,
+            principal: &principal,
+            session: &mut copy,
+        };
+        query::describe::describe(sql, &ctx)
+            .await
+            .map_err(|e| PgWireError::UserError(Box::new(error_info(&e))))
+    }
+}
+
+/// RowDescription fields of a described statement.
+fn fields(
+    d: &query::describe::Described,
+    formats: &[FieldFormat],
+) -> Vec<pgwire::api::results::FieldInfo> {
+    d.columns
+        .iter()
+        .flatten()
+        .enumerate()
+        .map(|(i, (name, ty, typmod))| {
+            pgwire::api::results::FieldInfo::new(
+                name.clone(),
+                None,
+                None,
+                ty.clone(),
+                super::rows::format_of(formats, i),
+            )
+            .with_type_modifier(*typmod)
+        })
+        .collect()
+}
+
+/// The portal's bound parameters as ClickHouse literals.
+fn bound_params(portal: &Portal<Prepared>) -> PgWireResult<Vec<String>> {
+    let types = &portal.statement.parameter_types;
+    (0..portal.parameter_len())
+        .map(|i| {
+            let ty = types.get(i).cloned().flatten().unwrap_or(Type::TEXT);
+            let format = portal.parameter_format.format_for(i);
+            let bytes = portal.parameters.get(i).and_then(|p| p.as_deref());
+            super::param::param_to_literal(&ty, format, bytes).map_err(|e| {
+                PgWireError::UserError(Box::new(ErrorInfo::new(
+                    "ERROR".into(),
+                    e.sqlstate().into(),
+                    e.to_string(),
+                )))
+            })
+        })
+        .collect()
+}
+
 /// A query error as PostgreSQL sends it.
 pub fn error_info(e: &QueryError) -> ErrorInfo {
     let mut info = ErrorInfo::new("ERROR".into(), e.sqlstate().into(), e.to_string());
@@ -200,7 +261,7 @@ impl SimpleQueryHandler for QueryHandler {
                 principal: &principal,
                 session: &mut session,
             };
-            query::run(&query.query, &mut ctx).await
+            query::run(&query.query, &[], &mut ctx).await
         };
         for reply in replies {
             if let Err(e) = send_reply(client, reply, zone(&session)).await? {
@@ -342,8 +403,8 @@ impl ExtendedQueryHandler for QueryHandler {
 
     async fn do_describe_statement<C>(
         &self,
-        _client: &mut C,
-        _target: &StoredStatement<Prepared>,
+        client: &mut C,
+        target: &StoredStatement<Prepared>,
     ) -> PgWireResult<DescribeStatementResponse>
     where
         C: ClientInfo + ClientPortalStore + Sink<PgWireBackendMessage> + Unpin + Send + Sync,
@@ -351,13 +412,29 @@ impl ExtendedQueryHandler for QueryHandler {
         C::Error: Debug,
         PgWireError: From<<C as Sink<PgWireBackendMessage>>::Error>,
     {
-        Ok(DescribeStatementResponse::new(Vec::new(), Vec::new()))
+        let described = self.describe(client, &target.statement.sql).await?;
+        // The client's own parameter types win over ours.
+        let params = (0..described.params.len().max(target.parameter_types.len()))
+            .map(|i| {
+                target
+                    .parameter_types
+                    .get(i)
+                    .cloned()
+                    .flatten()
+                    .or_else(|| described.params.get(i).cloned())
+                    .unwrap_or(Type::TEXT)
+            })
+            .collect();
+        Ok(DescribeStatementResponse::new(
+            params,
+            fields(&described, &[]),
+        ))
     }
 
     async fn do_describe_portal<C>(
         &self,
-        _client: &mut C,
-        _target: &Portal<Prepared>,
+        client: &mut C,
+        target: &Portal<Prepared>,
     ) -> PgWireResult<DescribePortalResponse>
     where
         C: ClientInfo + ClientPortalStore + Sink<PgWireBackendMessage> + Unpin + Send + Sync,
@@ -365,7 +442,11 @@ impl ExtendedQueryHandler for QueryHandler {
         C::Error: Debug,
         PgWireError: From<<C as Sink<PgWireBackendMessage>>::Error>,
     {
-        Ok(DescribePortalResponse::new(Vec::new()))
+        let described = self
+            .describe(client, &target.statement.statement.sql)
+            .await?;
+        let formats = super::rows::formats(&target.result_column_format);
+        Ok(DescribePortalResponse::new(fields(&described, &formats)))
     }
 
     async fn do_query<C>(
@@ -381,6 +462,7 @@ impl ExtendedQueryHandler for QueryHandler {
         PgWireError: From<<C as Sink<PgWireBackendMessage>>::Error>,
     {
         let principal = principal(client)?;
+        let params = bound_params(portal)?;
         let session = session(client);
         let mut session = session.lock().await;
         let mut replies = {
@@ -389,7 +471,7 @@ impl ExtendedQueryHandler for QueryHandler {
                 principal: &principal,
                 session: &mut session,
             };
-            query::run(&portal.statement.statement.sql, &mut ctx).await
+            query::run(&portal.statement.statement.sql, &params, &mut ctx).await
         };
         if replies.len() > 1 {
             return Err(PgWireError::UserError(Box::new(ErrorInfo::new(

@@ -37,6 +37,18 @@ pub enum ParamError {
     Unsupported(String),
 }
 
+impl ParamError {
+    /// The SQLSTATE the client gets.
+    pub fn sqlstate(&self) -> &'static str {
+        match self {
+            ParamError::InvalidText { .. } => "22P02",
+            ParamError::OutOfRange { .. } => "22003",
+            ParamError::InvalidBinary { .. } => "08P01",
+            ParamError::Unsupported(_) => "0A000",
+        }
+    }
+}
+
 /// Renders one bind parameter as a ClickHouse literal. `bytes` is `None` for SQL NULL.
 pub fn param_to_literal(
     ty: &Type,

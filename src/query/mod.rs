@@ -4,6 +4,7 @@
 
 pub mod classify;
 pub mod constant;
+pub mod describe;
 mod error;
 mod execute;
 pub mod resolve;
@@ -48,7 +49,11 @@ pub struct Context<'a> {
 
 /// Runs every statement of `sql` in order. As in PostgreSQL's simple query protocol, the
 /// first error stops the rest, and several statements run as one implicit transaction.
-pub async fn run(sql: &str, ctx: &mut Context<'_>) -> Vec<Result<Reply, QueryError>> {
+pub async fn run(
+    sql: &str,
+    params: &[String],
+    ctx: &mut Context<'_>,
+) -> Vec<Result<Reply, QueryError>> {
     let statements = match classify::classify(sql) {
         Ok(s) => s,
         Err(e) => {
@@ -63,7 +68,7 @@ pub async fn run(sql: &str, ctx: &mut Context<'_>) -> Vec<Result<Reply, QueryErr
     let mut replies = Vec::with_capacity(statements.len());
     let mut ok = true;
     for statement in &statements {
-        let reply = run_one(statement, ctx).await;
+        let reply = run_one(statement, params, ctx).await;
         if reply.is_err() {
             ctx.session.fail();
             ok = false;
@@ -83,6 +88,7 @@ pub async fn run(sql: &str, ctx: &mut Context<'_>) -> Vec<Result<Reply, QueryErr
 /// queries are resolved against the project and pushed down to ClickHouse whole.
 async fn run_one(
     statement: &classify::Classified,
+    params: &[String],
     ctx: &mut Context<'_>,
 ) -> Result<Reply, QueryError> {
     let command = match &statement.kind {
@@ -139,6 +145,7 @@ async fn run_one(
                 database: state.clickhouse.database(),
             }
             .resolve(&mut parsed)?;
+            describe::bind(&mut parsed, params)?;
             let sql = parsed.to_string();
             let rows = execute::execute(
                 &state.clickhouse,

@@ -169,3 +169,200 @@ async fn the_connection_limit_answers_53300() {
     assert_eq!(message(&second), "sorry, too many clients already");
     drop(first);
 }
+
+/// A gateway over the demo project with a few known events.
+async fn gateway_with_events() -> Gateway {
+    let gw = Gateway::start(&repo_path("sql")).await;
+    gw.db
+        .client
+        .query(
+            "INSERT INTO events (timestamp, session_id, visitor_id, event, pathname, country, device, browser, duration_ms, revenue, tags) VALUES
+             ('2026-11-01 10:00:00.250', 's1', 'v1', 'page_view', '/', 'ES', 'mobile', 'firefox', 1200, NULL, ['a','b']),
+             ('2026-11-01 10:01:00.000', 's1', 'v1', 'purchase', '/checkout', 'ES', 'mobile', 'firefox', 0, 49.99, []),
+             ('2026-11-02 08:00:00.000', 's2', 'v2', 'page_view', '/pricing', 'DE', 'desktop', 'chrome', 300, NULL, ['über'])",
+        )
+        .execute()
+        .await
+        .expect("insert events");
+    gw
+}
+
+#[tokio::test]
+async fn simple_and_extended_queries_read_a_datasource() {
+    let gw = gateway_with_events().await;
+    let client = connect(&gw.pg_url("admin", ADMIN_SECRET))
+        .await
+        .expect("login");
+
+    // Simple protocol: text values exactly as PostgreSQL prints them.
+    let rows = client
+        .simple_query(
+            "SELECT pathname, duration_ms, revenue, tags, timestamp FROM events ORDER BY timestamp",
+        )
+        .await
+        .expect("simple query");
+    let values: Vec<Vec<Option<String>>> = rows
+        .iter()
+        .filter_map(|m| match m {
+            tokio_postgres::SimpleQueryMessage::Row(r) => {
+                Some((0..r.len()).map(|i| r.get(i).map(str::to_string)).collect())
+            }
+            _ => None,
+        })
+        .collect();
+    let s = |v: &str| Some(v.to_string());
+    assert_eq!(
+        values,
+        vec![
+            vec![
+                s("/"),
+                s("1200"),
+                None,
+                s("{a,b}"),
+                s("2026-11-01 10:00:00.25")
+            ],
+            vec![
+                s("/checkout"),
+                s("0"),
+                s("49.99"),
+                s("{}"),
+                s("2026-11-01 10:01:00")
+            ],
+            vec![
+                s("/pricing"),
+                s("300"),
+                None,
+                s("{über}"),
+                s("2026-11-02 08:00:00")
+            ],
+        ]
+    );
+
+    // Extended protocol: tokio-postgres asks for binary results and decodes typed values.
+    let rows = client
+        .query("SELECT pathname, duration_ms, country FROM events WHERE event = 'page_view' ORDER BY pathname", &[])
+        .await
+        .expect("extended query");
+    let typed: Vec<(String, i64, String)> = rows
+        .iter()
+        .map(|r| (r.get(0), r.get(1), r.get(2)))
+        .collect();
+    assert_eq!(
+        typed,
+        vec![
+            ("/".into(), 1200, "ES".into()),
+            ("/pricing".into(), 300, "DE".into())
+        ]
+    );
+    assert_eq!(
+        rows[0].columns()[1].type_(),
+        &tokio_postgres::types::Type::INT8,
+        "UInt32 is int8"
+    );
+
+    // Bound parameters become escaped ClickHouse literals.
+    let rows = client
+        .query(
+            "SELECT pathname FROM events WHERE country = $1 AND pathname <> $2 ORDER BY pathname",
+            &[&"ES", &"it's'; DROP TABLE events --"],
+        )
+        .await
+        .expect("bound parameters");
+    let paths: Vec<String> = rows.iter().map(|r| r.get(0)).collect();
+    assert_eq!(paths, ["/", "/checkout"]);
+
+    // Constants and session statements over the extended protocol too.
+    let one: i32 = client
+        .query_one("SELECT 1", &[])
+        .await
+        .expect("select 1")
+        .get(0);
+    assert_eq!(one, 1);
+    let version: String = client
+        .query_one("SHOW server_version", &[])
+        .await
+        .expect("show")
+        .get(0);
+    assert_eq!(version, "16.4");
+}
+
+#[tokio::test]
+async fn errors_carry_postgresql_sqlstates() {
+    let gw = gateway_with_events().await;
+    let client = connect(&gw.pg_url("admin", ADMIN_SECRET))
+        .await
+        .expect("login");
+    let cases = [
+        ("SELEC 1", "42601"),
+        ("SELECT * FROM nope", "42P01"),
+        ("INSERT INTO events (pathname) VALUES ('x')", "25006"),
+        ("CREATE TABLE t (a int)", "25006"),
+        ("SELECT * FROM numbers(3)", "0A000"),
+        ("SELECT no_such_column FROM events", "42703"),
+        ("SET no_such_setting = 1", "42704"),
+    ];
+    for (sql, want) in cases {
+        let e = client.simple_query(sql).await.expect_err(sql);
+        assert_eq!(code(&e), want, "{sql}: {e:?}");
+    }
+    // A reader token sees only what it is scoped to.
+    let reader = connect(&gw.pg_url("web_read", READER_SECRET))
+        .await
+        .expect("login");
+    let e = reader
+        .simple_query("SELECT * FROM user_events")
+        .await
+        .expect_err("out of scope");
+    assert_eq!(code(&e), "42501");
+    reader
+        .simple_query("SELECT count(*) FROM events")
+        .await
+        .expect("in scope");
+    // The connection stays usable after errors.
+    client.simple_query("SELECT 1").await.expect("still usable");
+}
+
+#[tokio::test]
+async fn statement_timeout_ends_with_57014_and_transactions_keep_postgresql_rules() {
+    let gw = gateway_with_events().await;
+    let client = connect(&gw.pg_url("admin", ADMIN_SECRET))
+        .await
+        .expect("login");
+    client
+        .simple_query("SET statement_timeout = '200ms'")
+        .await
+        .expect("set");
+    let e = client
+        .simple_query("SELECT count() FROM events WHERE sleepEachRow(0.5) = 0")
+        .await
+        .expect_err("times out");
+    assert_eq!(code(&e), "57014", "{e:?}");
+    assert_eq!(message(&e), "canceling statement due to statement timeout");
+
+    client
+        .simple_query("RESET statement_timeout")
+        .await
+        .expect("reset");
+    client.simple_query("BEGIN").await.expect("begin");
+    client
+        .simple_query("SELECT * FROM nope")
+        .await
+        .expect_err("fails");
+    let e = client
+        .simple_query("SELECT 1")
+        .await
+        .expect_err("aborted block");
+    assert_eq!(code(&e), "25P02");
+    client.simple_query("ROLLBACK").await.expect("rollback");
+    client.simple_query("SELECT 1").await.expect("usable again");
+
+    // A multi-statement query stops at the first error, as in PostgreSQL.
+    let (ok, out, err) = psql(
+        &gw.pg_url("admin", ADMIN_SECRET),
+        &["-c", "SELECT 1; SELECT * FROM nope; SELECT 2"],
+    )
+    .await;
+    assert!(!ok);
+    assert!(err.contains("relation \"nope\" does not exist"), "{err}");
+    assert!(!out.contains('2'), "nothing after the error runs: {out}");
+}
