@@ -16,11 +16,11 @@ run: deps venv build-release clickhouse-start admin-token tls-cert
 	$(PIPEGATE) deploy --project sql
 	scripts/load-fixtures.sh
 	@echo
-	@echo "pipegate: HTTP door on http://127.0.0.1:7181, local ClickHouse on http://127.0.0.1:8123"
-	@echo "  health:      curl -s 127.0.0.1:7181/health"
-	@echo "  metrics:     curl -s 127.0.0.1:7181/metrics"
-	@echo "  clickhouse:  curl -s '127.0.0.1:8123/?query=SELECT+count()+FROM+pipegate.events'"
-	@echo "  admin token: $(DATA)/admin_token (the Postgres door, next, will take it as the password)"
+	@echo "pipegate: Postgres door on 127.0.0.1:6432 (TLS), HTTP door on http://127.0.0.1:7181,"
+	@echo "          local ClickHouse on http://127.0.0.1:8123"
+	@echo "  connect:  psql \"postgres://admin:$$(cat $(DATA)/admin_token)@127.0.0.1:6432/pipegate?sslmode=require\""
+	@echo "  health:   curl -s 127.0.0.1:7181/health"
+	@echo "  metrics:  curl -s 127.0.0.1:7181/metrics"
 	@echo
 	PIPEGATE_ADMIN_TOKEN=$$(cat $(DATA)/admin_token) \
 	PIPEGATE_POSTGRES_TLS_CERT=$(DATA)/tls/server.crt PIPEGATE_POSTGRES_TLS_KEY=$(DATA)/tls/server.key \

@@ -11,7 +11,7 @@ clients=${CLIENTS:-8}
 threads=${THREADS:-2}
 export CARGO_TARGET_DIR=${CARGO_TARGET_DIR:-$root/target}
 
-"$root/scripts/install-deps.sh"
+PIPEGATE_WITH_POSTGRES_SERVER=1 "$root/scripts/install-deps.sh"
 "$root/scripts/setup.sh"
 cargo build --release --locked --manifest-path "$root/Cargo.toml" >&2
 pipegate="$CARGO_TARGET_DIR/release/pipegate"

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs what `make run` and `make test` need and the machine lacks, from the package
-# registries: Debian packages through apt (curl, openssl, Python's venv), and the Rust
-# components rustfmt and clippy through rustup. Safe to run twice; quick when all is there.
+# registries: Debian packages through apt (curl, openssl, Python's venv, psql; with
+# PIPEGATE_WITH_POSTGRES_SERVER=1 also a PostgreSQL server and pgbench, for benchmarks),
+# and the Rust components rustfmt and clippy through rustup. Safe to run twice; quick when all is there.
 set -euo pipefail
 
 need_apt=()
@@ -12,6 +13,15 @@ if command -v python3 >/dev/null && ! python3 -c 'import venv, ensurepip' 2>/dev
   need_apt+=(python3-venv)
 fi
 command -v cc >/dev/null || need_apt+=(build-essential)
+# psql drives the Postgres door in the tests; the benchmarks also start a PostgreSQL server
+# (initdb, pgbench) to measure against.
+command -v psql >/dev/null || need_apt+=(postgresql-client)
+if [ "${PIPEGATE_WITH_POSTGRES_SERVER:-0}" = 1 ] && ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; then
+  need_apt+=(postgresql)
+fi
+if [ "${PIPEGATE_WITH_POSTGRES_SERVER:-0}" = 1 ] && ! command -v pgbench >/dev/null; then
+  need_apt+=(postgresql-contrib)
+fi
 
 if [ ${#need_apt[@]} -gt 0 ]; then
   echo "install-deps: apt-get install ${need_apt[*]}"

@@ -112,6 +112,7 @@ impl ServerParameterProvider for StartupParameters {
 pub struct Authenticator {
     sasl: SASLAuthStartupHandler<StartupParameters>,
     tokens: Arc<TokenStore>,
+    registry: Arc<super::cancel::Registry>,
     database: String,
 }
 
@@ -119,6 +120,7 @@ impl Authenticator {
     pub fn new(
         verifiers: Arc<Verifiers>,
         tokens: Arc<TokenStore>,
+        registry: Arc<super::cancel::Registry>,
         database: String,
         tls_cert_pem: Option<&[u8]>,
     ) -> Authenticator {
@@ -134,6 +136,7 @@ impl Authenticator {
         Authenticator {
             sasl: SASLAuthStartupHandler::new(Arc::new(StartupParameters)).with_scram(scram),
             tokens,
+            registry,
             database,
         }
     }
@@ -181,7 +184,13 @@ impl StartupHandler for Authenticator {
                     name: token.name.clone(),
                     scopes: token.scopes.clone(),
                 });
-            tracing::debug!(user = %token.name, "logged in");
+            let running: crate::query::RunningQuery = Arc::default();
+            client
+                .session_extensions()
+                .get_or_insert_with(|| running.clone());
+            let (pid, secret) = client.pid_and_secret_key();
+            self.registry.register(pid, secret, running);
+            tracing::debug!(user = %token.name, pid, "logged in");
         }
         Ok(())
     }

@@ -226,6 +226,7 @@ pub async fn serve(
         }
     }
     socket.get_mut().set_corked(false);
+    handlers.registry.remove(socket.pid_and_secret_key().0);
     let _ = socket.close().await;
     Ok(())
 }

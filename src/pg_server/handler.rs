@@ -40,6 +40,8 @@ use super::rows::{clickhouse_rows, local_rows};
 /// Builds the handlers of each new connection.
 pub struct Handlers {
     pub state: Arc<AppState>,
+    /// Logged-in connections, for CancelRequest.
+    pub registry: Arc<super::cancel::Registry>,
     pub tokens: Arc<TokenStore>,
     pub verifiers: Arc<Verifiers>,
     pub cert_pem: Option<Arc<Vec<u8>>>,
@@ -56,6 +58,7 @@ impl Handlers {
         Arc::new(Authenticator::new(
             self.verifiers.clone(),
             self.tokens.clone(),
+            self.registry.clone(),
             self.state.config.postgres.database.clone(),
             cert,
         ))
@@ -65,6 +68,13 @@ impl Handlers {
 impl PgWireServerHandlers for Handlers {
     fn startup_handler(&self) -> Arc<impl pgwire::api::auth::StartupHandler> {
         self.authenticator(false)
+    }
+
+    fn cancel_handler(&self) -> Arc<impl pgwire::api::cancel::CancelHandler> {
+        Arc::new(super::cancel::Canceller {
+            registry: self.registry.clone(),
+            clickhouse: self.state.clickhouse.clone(),
+        })
     }
 
     fn simple_query_handler(&self) -> Arc<impl SimpleQueryHandler> {
@@ -113,6 +123,14 @@ fn session<C: ClientInfo>(client: &C) -> Arc<Mutex<Session>> {
         }
         Mutex::new(session)
     })
+}
+
+/// The connection's running-query slot, shared with the cancel registry.
+fn running<C: ClientInfo>(client: &C) -> Option<query::RunningQuery> {
+    client
+        .session_extensions()
+        .get::<query::RunningQuery>()
+        .map(|slot| (*slot).clone())
 }
 
 fn zone(session: &Session) -> SessionZone {
@@ -182,6 +200,7 @@ impl QueryHandler {
             state: &self.state,
             principal: &principal,
             session: &mut copy,
+            running: None,
         };
         query::describe::describe(sql, &ctx)
             .await
@@ -260,6 +279,7 @@ impl SimpleQueryHandler for QueryHandler {
                 state: &self.state,
                 principal: &principal,
                 session: &mut session,
+                running: running(client),
             };
             query::run(&query.query, &[], &mut ctx).await
         };
@@ -470,6 +490,7 @@ impl ExtendedQueryHandler for QueryHandler {
                 state: &self.state,
                 principal: &principal,
                 session: &mut session,
+                running: running(client),
             };
             query::run(&portal.statement.statement.sql, &params, &mut ctx).await
         };

@@ -3,6 +3,7 @@
 //! protocol messages to `query::run` and encode what it returns.
 
 mod auth;
+mod cancel;
 mod connection;
 pub mod encode;
 mod handler;
@@ -95,8 +96,10 @@ pub async fn serve(
 ) {
     let tokens = Arc::new(TokenStore::from_project(&state.project, &state.config));
     let verifiers = Arc::new(auth::Verifiers::new(&tokens));
+    let registry = Arc::new(cancel::Registry::default());
     let factory = Arc::new(handler::Handlers {
         state: state.clone(),
+        registry: registry.clone(),
         tokens,
         verifiers,
         cert_pem: tls.as_ref().map(|t| t.cert_pem.clone()),

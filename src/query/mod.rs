@@ -40,11 +40,16 @@ pub enum Reply {
     Rows(ChRows),
 }
 
+/// The ClickHouse query id a connection is running, for CancelRequest.
+pub type RunningQuery = Arc<std::sync::Mutex<Option<String>>>;
+
 /// The context of one statement: the shared state, who is asking, and their session.
 pub struct Context<'a> {
     pub state: &'a Arc<AppState>,
     pub principal: &'a Principal,
     pub session: &'a mut Session,
+    /// Where the running query's id goes, so a cancel can find it.
+    pub running: Option<RunningQuery>,
 }
 
 /// Runs every statement of `sql` in order. As in PostgreSQL's simple query protocol, the
@@ -147,11 +152,17 @@ async fn run_one(
             .resolve(&mut parsed)?;
             describe::bind(&mut parsed, params)?;
             let sql = parsed.to_string();
+            let query_id = next_query_id();
+            if let Some(slot) = &ctx.running {
+                if let Ok(mut running) = slot.lock() {
+                    *running = Some(query_id.clone());
+                }
+            }
             let rows = execute::execute(
                 &state.clickhouse,
                 &sql,
                 ctx.session.statement_timeout(),
-                next_query_id(),
+                query_id,
             )
             .await?;
             Ok(Reply::Rows(rows))

@@ -366,3 +366,38 @@ async fn statement_timeout_ends_with_57014_and_transactions_keep_postgresql_rule
     assert!(err.contains("relation \"nope\" does not exist"), "{err}");
     assert!(!out.contains('2'), "nothing after the error runs: {out}");
 }
+
+#[tokio::test]
+async fn cancel_request_kills_the_clickhouse_query_and_reports_57014() {
+    let gw = gateway_with_events().await;
+    let client = connect(&gw.pg_url("admin", ADMIN_SECRET))
+        .await
+        .expect("login");
+    let token = client.cancel_token();
+    let started = std::time::Instant::now();
+    let slow = tokio::spawn(async move {
+        // 3 rows × 0.9 s: about 2.7 s unless cancelled.
+        let r = client
+            .simple_query("SELECT count() FROM events WHERE sleepEachRow(0.9) = 0")
+            .await;
+        (client, r)
+    });
+    tokio::time::sleep(std::time::Duration::from_millis(500)).await;
+    token
+        .cancel_query(NoTls)
+        .await
+        .expect("cancel request sent");
+    let (client, result) = slow.await.expect("task");
+    let e = result.expect_err("cancelled");
+    assert_eq!(code(&e), "57014", "{e:?}");
+    assert_eq!(message(&e), "canceling statement due to user request");
+    assert!(
+        started.elapsed() < std::time::Duration::from_millis(2000),
+        "the query was stopped early, not left to finish ({:?})",
+        started.elapsed()
+    );
+    client
+        .simple_query("SELECT 1")
+        .await
+        .expect("the connection stays usable");
+}
