@@ -42,7 +42,8 @@ su_pg() {
 
 pg_port=$(free_port)
 chmod 755 "$work"
-su_pg "$pg_bin/initdb" -D "$work/pg" -U bench --auth=scram-sha-256 --pwfile=<(echo bench) >/dev/null
+echo bench > "$work/pwfile"
+su_pg "$pg_bin/initdb" -D "$work/pg" -U bench --auth=scram-sha-256 --pwfile="$work/pwfile" >/dev/null
 su_pg "$pg_bin/pg_ctl" -D "$work/pg" -o "-p $pg_port -k $work -c listen_addresses=127.0.0.1" -l "$work/pg.log" -w start >/dev/null
 
 ch_port=$(free_port)

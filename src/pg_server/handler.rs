@@ -146,10 +146,12 @@ fn notice(n: &Notice) -> PgWireBackendMessage {
     PgWireBackendMessage::NoticeResponse(NoticeResponse::from(info))
 }
 
-/// A statement kept for the extended protocol: its text.
+/// A statement kept for the extended protocol: its text, and its classification from
+/// Parse (or the error it gave), so each Execute runs without parsing again.
 #[derive(Debug, Clone)]
 pub struct Prepared {
     pub sql: String,
+    pub classified: Arc<Result<Vec<query::classify::Classified>, QueryError>>,
 }
 
 /// Keeps the statement text; parsing happens in the query path.
@@ -171,6 +173,7 @@ impl QueryParser for SqlParser {
     {
         Ok(Some(Prepared {
             sql: sql.to_string(),
+            classified: Arc::new(query::classify::classify(sql)),
         }))
     }
 
@@ -492,7 +495,13 @@ impl ExtendedQueryHandler for QueryHandler {
                 session: &mut session,
                 running: running(client),
             };
-            query::run(&portal.statement.statement.sql, &params, &mut ctx).await
+            match portal.statement.statement.classified.as_ref() {
+                Ok(statements) => query::run_classified(statements, &params, &mut ctx).await,
+                Err(e) => {
+                    ctx.session.fail();
+                    vec![Err(e.clone())]
+                }
+            }
         };
         if replies.len() > 1 {
             return Err(PgWireError::UserError(Box::new(ErrorInfo::new(

@@ -59,20 +59,29 @@ pub async fn run(
     params: &[String],
     ctx: &mut Context<'_>,
 ) -> Vec<Result<Reply, QueryError>> {
-    let statements = match classify::classify(sql) {
-        Ok(s) => s,
+    match classify::classify(sql) {
+        Ok(statements) => run_classified(&statements, params, ctx).await,
         Err(e) => {
             ctx.session.fail();
-            return vec![Err(e)];
+            vec![Err(e)]
         }
-    };
+    }
+}
+
+/// Like [`run`], for statements already classified (a prepared statement keeps its
+/// classification from Parse, so Execute does not parse again).
+pub async fn run_classified(
+    statements: &[classify::Classified],
+    params: &[String],
+    ctx: &mut Context<'_>,
+) -> Vec<Result<Reply, QueryError>> {
     let implicit = statements.len() > 1;
     if implicit {
         ctx.session.begin_implicit();
     }
     let mut replies = Vec::with_capacity(statements.len());
     let mut ok = true;
-    for statement in &statements {
+    for statement in statements {
         let reply = run_one(statement, params, ctx).await;
         if reply.is_err() {
             ctx.session.fail();
