@@ -8,7 +8,7 @@ export CARGO_TARGET_DIR
 PIPEGATE := $(CARGO_TARGET_DIR)/release/pipegate
 DATA := $(CURDIR)/.data
 
-.PHONY: run test deps venv build build-release lint unit clickhouse-start clickhouse-stop \
+.PHONY: run test conformance deps venv build build-release lint unit clickhouse-start clickhouse-stop \
         fixtures admin-token tls-cert check clean
 
 ## run: install, start the local ClickHouse, deploy the demo project, load fixtures, serve.
@@ -32,6 +32,10 @@ test: deps venv lint
 	@mkdir -p $(DATA)
 	cargo test --locked 2>&1 | tee $(DATA)/test.log; exit $${PIPESTATUS[0]}
 	@echo "make test: all passed"
+
+## conformance: the real clients against a real gateway (also part of `make test`).
+conformance: deps venv
+	cargo test --locked --test it -- conformance:: pg::
 
 deps:
 	@scripts/install-deps.sh

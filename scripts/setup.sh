@@ -1,11 +1,12 @@
 #!/usr/bin/env bash
-# Creates .venv/ at the repository root and installs scripts/requirements.txt into it: the
-# local ClickHouse (chdb-core) and its HTTP adapter's needs. Safe to run twice: it does
+# Creates .venv/ at the repository root and installs scripts/requirements.txt into it (the
+# local ClickHouse, chdb-core, and its HTTP adapter's needs) and conformance/requirements.txt
+# (the real Python drivers the conformance runner uses). Safe to run twice: it does
 # nothing when the installed requirements are already these.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 venv="$root/.venv"
-req="$root/scripts/requirements.txt"
+reqs=("$root/scripts/requirements.txt" "$root/conformance/requirements.txt")
 
 # A venv whose python no longer runs (the system python changed under it) is made anew.
 if [ -e "$venv" ] && ! "$venv/bin/python" -c "" 2>/dev/null; then
@@ -25,9 +26,9 @@ if [ ! -x "$venv/bin/python" ]; then
 fi
 
 stamp="$venv/.requirements.sha256"
-want=$(sha256sum "$req" | cut -d' ' -f1)
+want=$(cat "${reqs[@]}" | sha256sum | cut -d' ' -f1)
 if [ "$(cat "$stamp" 2>/dev/null)" != "$want" ]; then
-  echo "setup: installing $(grep -c '^[a-z]' "$req") packages into .venv (chdb-core is large; first time takes a minute)"
-  "$venv/bin/python" -m pip install --quiet --disable-pip-version-check -r "$req"
+  echo "setup: installing $(cat "${reqs[@]}" | grep -c '^[a-z]') packages into .venv (chdb-core is large; first time takes a minute)"
+  "$venv/bin/python" -m pip install --quiet --disable-pip-version-check "${reqs[@]/#/-r}"
   echo "$want" > "$stamp"
 fi

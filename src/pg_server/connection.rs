@@ -209,16 +209,19 @@ pub async fn serve(
         if let Err(error) = result {
             let user = socket.metadata().get("user").cloned().unwrap_or_default();
             let info = sqlstate::polish(error, &user);
-            let fatal = info.is_fatal();
+            if info.is_fatal() {
+                // PostgreSQL sends a FATAL error and closes: no ReadyForQuery follows.
+                let _ = socket
+                    .send(PgWireBackendMessage::ErrorResponse(info.into()))
+                    .await;
+                break;
+            }
             process_error(
                 &mut socket,
                 PgWireError::UserError(Box::new(info)),
                 extended_msg,
             )
             .await?;
-            if fatal {
-                break;
-            }
         }
         if !hold {
             socket.get_mut().set_corked(false);

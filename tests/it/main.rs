@@ -5,6 +5,7 @@ mod common;
 
 mod adapter;
 mod cli;
+mod conformance;
 mod deploy;
 mod http;
 mod pg;

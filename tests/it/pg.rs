@@ -171,7 +171,7 @@ async fn the_connection_limit_answers_53300() {
 }
 
 /// A gateway over the demo project with a few known events.
-async fn gateway_with_events() -> Gateway {
+pub async fn gateway_with_events() -> Gateway {
     let gw = Gateway::start(&repo_path("sql")).await;
     gw.db
         .client

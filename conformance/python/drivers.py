@@ -1,0 +1,139 @@
+"""The Postgres door through real Python drivers: psycopg 3 (text and binary), psycopg2 and
+asyncpg. Each logs in with SCRAM, reads a datasource, checks exact values and parameters,
+and checks the SQLSTATE of a syntax error, an unknown table, a write and a bad password.
+
+    PIPEGATE_TEST_DSN=postgresql://admin:SECRET@127.0.0.1:PORT/pipegate python drivers.py
+
+The datasource `events` must hold the rows tests/it/conformance.rs inserts. Prints one
+line per check and `N passed, M failed`; exits non-zero on any failure.
+"""
+import asyncio
+import datetime as dt
+import os
+import sys
+from decimal import Decimal
+from urllib.parse import urlsplit, urlunsplit
+
+DSN = os.environ["PIPEGATE_TEST_DSN"]
+ROWS_SQL = ("SELECT pathname, duration_ms, revenue, tags, timestamp FROM events "
+            "ORDER BY timestamp")
+EXPECTED = [
+    ("/", 1200, None, ["a", "b"], dt.datetime(2026, 11, 1, 10, 0, 0, 250000)),
+    ("/checkout", 0, Decimal("49.99"), [], dt.datetime(2026, 11, 1, 10, 1, 0)),
+    ("/pricing", 300, None, ["über"], dt.datetime(2026, 11, 2, 8, 0, 0)),
+]
+ERRORS = {
+    "SELEC 1": "42601",
+    "SELECT * FROM nope": "42P01",
+    "INSERT INTO events (pathname) VALUES ('x')": "25006",
+}
+
+results = []
+
+
+def check(name, fn):
+    try:
+        fn()
+        results.append((name, None))
+        print(f"ok   {name}")
+    except Exception as e:  # a failed check, reported with its cause
+        results.append((name, e))
+        print(f"FAIL {name}: {type(e).__name__}: {e}")
+
+
+def bad_password_dsn():
+    u = urlsplit(DSN)
+    netloc = f"{u.username}:wrong@{u.hostname}:{u.port}"
+    return urlunsplit((u.scheme, netloc, u.path, u.query, u.fragment))
+
+
+def expect_equal(got, want):
+    if got != want:
+        raise AssertionError(f"got {got!r}, want {want!r}")
+
+
+def psycopg3(binary):
+    import psycopg
+
+    def run():
+        with psycopg.connect(DSN) as conn:
+            cur = conn.cursor(binary=binary)
+            cur.execute(ROWS_SQL)
+            expect_equal([tuple(r) for r in cur.fetchall()], EXPECTED)
+            cur.execute("SELECT pathname FROM events WHERE country = %s AND duration_ms > %s "
+                        "ORDER BY pathname", ("ES", 10))
+            expect_equal(cur.fetchall(), [("/",)])
+            for sql, code in ERRORS.items():
+                try:
+                    cur.execute(sql)
+                    raise AssertionError(f"{sql!r} did not fail")
+                except psycopg.Error as e:
+                    expect_equal(e.sqlstate, code)
+                    # psycopg opened a transaction; after an error it is aborted (25P02)
+                    # until rolled back, as on PostgreSQL.
+                    conn.rollback()
+        try:
+            psycopg.connect(bad_password_dsn())
+            raise AssertionError("a wrong password was accepted")
+        except psycopg.OperationalError as e:
+            # libpq reports connection failures without a SQLSTATE; the text is PG's.
+            if 'password authentication failed for user "admin"' not in str(e):
+                raise
+    return run
+
+
+def psycopg2_run():
+    import psycopg2
+    conn = psycopg2.connect(DSN)
+    cur = conn.cursor()
+    cur.execute(ROWS_SQL)
+    expect_equal([tuple(r) for r in cur.fetchall()], EXPECTED)
+    cur.execute("SELECT pathname FROM events WHERE country = %s ORDER BY pathname", ("DE",))
+    expect_equal(cur.fetchall(), [("/pricing",)])
+    for sql, code in ERRORS.items():
+        try:
+            cur.execute(sql)
+            raise AssertionError(f"{sql!r} did not fail")
+        except psycopg2.Error as e:
+            expect_equal(e.pgcode, code)
+            conn.rollback()
+    conn.close()
+    try:
+        psycopg2.connect(bad_password_dsn())
+        raise AssertionError("a wrong password was accepted")
+    except psycopg2.OperationalError as e:
+        if "password authentication failed" not in str(e):
+            raise
+
+
+def asyncpg_run():
+    import asyncpg
+
+    async def run():
+        conn = await asyncpg.connect(DSN)
+        rows = await conn.fetch(ROWS_SQL)
+        expect_equal([tuple(r) for r in rows], EXPECTED)
+        n = await conn.fetchval("SELECT count(*) FROM events WHERE country = $1", "ES")
+        expect_equal(int(n), 2)
+        for sql, code in ERRORS.items():
+            try:
+                await conn.execute(sql)
+                raise AssertionError(f"{sql!r} did not fail")
+            except asyncpg.PostgresError as e:
+                expect_equal(e.sqlstate, code)
+        await conn.close()
+        try:
+            await asyncpg.connect(bad_password_dsn())
+            raise AssertionError("a wrong password was accepted")
+        except asyncpg.PostgresError as e:
+            expect_equal(e.sqlstate, "28P01")
+    asyncio.run(run())
+
+
+check("psycopg3 text", psycopg3(False))
+check("psycopg3 binary", psycopg3(True))
+check("psycopg2", psycopg2_run)
+check("asyncpg", asyncpg_run)
+failed = sum(1 for _, e in results if e)
+print(f"{len(results) - failed} passed, {failed} failed")
+sys.exit(1 if failed else 0)

@@ -1,0 +1,32 @@
+//! The conformance runners in `conformance/`, each a real client driving a real gateway.
+//! The runners are data and scripts; this only starts the gateway and runs them.
+
+use std::process::Command;
+
+use crate::common::gateway::{repo_path, ADMIN_SECRET};
+use crate::pg::gateway_with_events;
+
+#[tokio::test]
+async fn python_drivers_psycopg3_psycopg2_asyncpg() {
+    let gw = gateway_with_events().await;
+    let dsn = format!(
+        "postgresql://admin:{ADMIN_SECRET}@{}:{}/pipegate",
+        gw.postgres.ip(),
+        gw.postgres.port()
+    );
+    let mut cmd = Command::new(repo_path(".venv/bin/python"));
+    cmd.arg(repo_path("conformance/python/drivers.py"))
+        .env("PIPEGATE_TEST_DSN", dsn);
+    // On a blocking thread: the gateway under test shares this runtime.
+    let out = tokio::task::spawn_blocking(move || cmd.output())
+        .await
+        .expect("runner thread")
+        .expect("python runs");
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        out.status.success(),
+        "{stdout}{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(stdout.contains("4 passed, 0 failed"), "{stdout}");
+}
