@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs what `make run` and `make test` need and the machine lacks, from the package
-# registries: Debian packages through apt (curl, openssl, Python's venv, psql; with
+# registries: Debian packages through apt (curl, openssl, Python's venv, psql, a Java
+# runtime and pgjdbc for the conformance runners; with
 # PIPEGATE_WITH_POSTGRES_SERVER=1 also a PostgreSQL server and pgbench, for benchmarks),
 # and the Rust components rustfmt and clippy through rustup. Safe to run twice; quick when all is there.
 set -euo pipefail
@@ -16,6 +17,9 @@ command -v cc >/dev/null || need_apt+=(build-essential)
 # psql drives the Postgres door in the tests; the benchmarks also start a PostgreSQL server
 # (initdb, pgbench) to measure against.
 command -v psql >/dev/null || need_apt+=(postgresql-client)
+# The conformance runners: pgjdbc (Debian packages it) on a Java runtime.
+command -v java >/dev/null || need_apt+=(default-jre-headless)
+[ -e /usr/share/java/postgresql.jar ] || need_apt+=(libpostgresql-jdbc-java)
 if [ "${PIPEGATE_WITH_POSTGRES_SERVER:-0}" = 1 ] && ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; then
   need_apt+=(postgresql)
 fi

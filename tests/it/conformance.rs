@@ -30,3 +30,28 @@ async fn python_drivers_psycopg3_psycopg2_asyncpg() {
     );
     assert!(stdout.contains("4 passed, 0 failed"), "{stdout}");
 }
+
+#[tokio::test]
+async fn pgjdbc_default_and_binary() {
+    let gw = gateway_with_events().await;
+    let url = format!(
+        "jdbc:postgresql://{}:{}/pipegate",
+        gw.postgres.ip(),
+        gw.postgres.port()
+    );
+    let mut cmd = Command::new("java");
+    cmd.args(["-cp", "/usr/share/java/postgresql.jar"])
+        .arg(repo_path("conformance/java/Drivers.java"))
+        .args([url.as_str(), "admin", ADMIN_SECRET]);
+    let out = tokio::task::spawn_blocking(move || cmd.output())
+        .await
+        .expect("runner thread")
+        .expect("java runs (install-deps installs a JDK and pgjdbc)");
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        out.status.success(),
+        "{stdout}{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(stdout.contains("2 passed, 0 failed"), "{stdout}");
+}
