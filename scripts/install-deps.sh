@@ -20,6 +20,8 @@ command -v psql >/dev/null || need_apt+=(postgresql-client)
 # The conformance runners: pgjdbc (Debian packages it) on a Java runtime.
 command -v java >/dev/null || need_apt+=(default-jre-headless)
 [ -e /usr/share/java/postgresql.jar ] || need_apt+=(libpostgresql-jdbc-java)
+# node-postgres, installed by scripts/setup.sh with npm.
+command -v npm >/dev/null || need_apt+=(nodejs npm)
 if [ "${PIPEGATE_WITH_POSTGRES_SERVER:-0}" = 1 ] && ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; then
   need_apt+=(postgresql)
 fi

@@ -32,3 +32,15 @@ if [ "$(cat "$stamp" 2>/dev/null)" != "$want" ]; then
   "$venv/bin/python" -m pip install --quiet --disable-pip-version-check "${reqs[@]/#/-r}"
   echo "$want" > "$stamp"
 fi
+
+# node-postgres for the conformance runner, from the committed lockfile.
+node_dir="$root/conformance/node"
+if command -v npm >/dev/null; then
+  lock_stamp="$node_dir/node_modules/.lock.sha256"
+  want_lock=$(sha256sum "$node_dir/package-lock.json" | cut -d' ' -f1)
+  if [ "$(cat "$lock_stamp" 2>/dev/null)" != "$want_lock" ]; then
+    echo "setup: npm ci in conformance/node"
+    (cd "$node_dir" && npm ci --silent --no-audit --no-fund)
+    echo "$want_lock" > "$lock_stamp"
+  fi
+fi

@@ -55,3 +55,28 @@ async fn pgjdbc_default_and_binary() {
     );
     assert!(stdout.contains("2 passed, 0 failed"), "{stdout}");
 }
+
+#[tokio::test]
+async fn node_postgres() {
+    let gw = gateway_with_events().await;
+    let dsn = format!(
+        "postgresql://admin:{ADMIN_SECRET}@{}:{}/pipegate",
+        gw.postgres.ip(),
+        gw.postgres.port()
+    );
+    let mut cmd = Command::new("node");
+    cmd.arg(repo_path("conformance/node/drivers.js"))
+        .current_dir(repo_path("conformance/node"))
+        .env("PIPEGATE_TEST_DSN", dsn);
+    let out = tokio::task::spawn_blocking(move || cmd.output())
+        .await
+        .expect("runner thread")
+        .expect("node runs (scripts/setup.sh installs node-postgres)");
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        out.status.success(),
+        "{stdout}{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(stdout.contains("1 passed, 0 failed"), "{stdout}");
+}

@@ -1,0 +1,41 @@
+// The Postgres door through node-postgres: SCRAM login, exact values with and without a
+// bound parameter, the SQLSTATEs of a syntax error, an unknown table, a write and a bad
+// password.   PIPEGATE_TEST_DSN=postgresql://admin:SECRET@127.0.0.1:PORT/pipegate node drivers.js
+// Prints one line per check and `N passed, M failed`; exits non-zero on any failure.
+const { Client } = require("pg");
+const assert = require("node:assert/strict");
+
+const dsn = process.env.PIPEGATE_TEST_DSN;
+let passed = 0, failed = 0;
+
+async function check(name, fn) {
+  try { await fn(); passed++; console.log(`ok   ${name}`); }
+  catch (e) { failed++; console.log(`FAIL ${name}: ${e.message}`); }
+}
+
+async function run() {
+  const c = new Client({ connectionString: dsn });
+  await c.connect();
+  const r = await c.query("SELECT pathname, duration_ms, revenue, tags, timestamp FROM events ORDER BY timestamp");
+  assert.deepEqual(r.rows.map(x => [x.pathname, x.duration_ms, x.revenue, x.tags]), [
+    ["/", "1200", null, ["a", "b"]],
+    ["/checkout", "0", "49.99", []],
+    ["/pricing", "300", null, ["über"]],
+  ]);
+  assert.equal(r.fields[1].dataTypeID, 20, "UInt32 is int8");
+  const p = await c.query("SELECT pathname FROM events WHERE country = $1 ORDER BY pathname", ["ES"]);
+  assert.deepEqual(p.rows.map(x => x.pathname), ["/", "/checkout"]);
+  for (const [sql, code] of [["SELEC 1", "42601"], ["SELECT * FROM nope", "42P01"],
+                             ["INSERT INTO events (pathname) VALUES ('x')", "25006"]]) {
+    await assert.rejects(c.query(sql), e => e.code === code, sql);
+  }
+  await c.end();
+  const bad = new Client({ connectionString: dsn.replace(/:[^:@/]*@/, ":wrong@") });
+  await assert.rejects(bad.connect(), e => e.code === "28P01");
+}
+
+(async () => {
+  await check("node-postgres", run);
+  console.log(`${passed} passed, ${failed} failed`);
+  process.exit(failed === 0 ? 0 : 1);
+})();
