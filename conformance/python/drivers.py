@@ -130,6 +130,27 @@ def asyncpg_run():
     asyncio.run(run())
 
 
+def parameter_status():
+    import psycopg
+    with psycopg.connect(DSN, application_name="conformance") as conn:
+        ps = conn.info.parameter_status
+        for name, want in [("server_version", "16.4"), ("server_encoding", "UTF8"),
+                           ("client_encoding", "UTF8"), ("DateStyle", "ISO, MDY"),
+                           ("integer_datetimes", "on"), ("standard_conforming_strings", "on"),
+                           ("IntervalStyle", "postgres"), ("TimeZone", "UTC"),
+                           ("default_transaction_read_only", "on"), ("is_superuser", "off"),
+                           ("application_name", "conformance"),
+                           ("session_authorization", "admin")]:
+            expect_equal((name, ps(name)), (name, want))
+        expect_equal(conn.info.server_version, 160004)
+        conn.autocommit = True
+        conn.execute("SET TIME ZONE 'Europe/Madrid'")
+        expect_equal(ps("TimeZone"), "Europe/Madrid")
+        conn.execute("SET application_name = 'renamed'")
+        expect_equal(ps("application_name"), "renamed")
+
+
+check("ParameterStatus (psycopg3)", parameter_status)
 check("psycopg3 text", psycopg3(False))
 check("psycopg3 binary", psycopg3(True))
 check("psycopg2", psycopg2_run)

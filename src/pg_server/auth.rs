@@ -75,35 +75,14 @@ fn random_bytes<const N: usize>() -> [u8; N] {
 pub struct StartupParameters;
 
 impl ServerParameterProvider for StartupParameters {
+    /// The reported settings of a session built from the startup packet, so a client's
+    /// own `TimeZone` or `application_name` comes back as the first query will see it.
     fn server_parameters<C>(&self, client: &C) -> Option<HashMap<String, String>>
     where
         C: ClientInfo,
     {
-        let meta = client.metadata();
-        let user = meta.get("user").cloned().unwrap_or_default();
-        let mut p = HashMap::new();
-        for (k, v) in [
-            (
-                "application_name",
-                meta.get("application_name").cloned().unwrap_or_default(),
-            ),
-            ("client_encoding", "UTF8".to_string()),
-            ("DateStyle", "ISO, MDY".to_string()),
-            ("default_transaction_read_only", "on".to_string()),
-            ("in_hot_standby", "off".to_string()),
-            ("integer_datetimes", "on".to_string()),
-            ("IntervalStyle", "postgres".to_string()),
-            ("is_superuser", "off".to_string()),
-            ("scram_iterations", SCRAM_ITERATIONS.to_string()),
-            ("server_encoding", "UTF8".to_string()),
-            ("server_version", SERVER_VERSION.to_string()),
-            ("session_authorization", user),
-            ("standard_conforming_strings", "on".to_string()),
-            ("TimeZone", "UTC".to_string()),
-        ] {
-            p.insert(k.to_string(), v);
-        }
-        Some(p)
+        let mut session = super::handler::new_session(client);
+        Some(session.parameter_status_changes().into_iter().collect())
     }
 }
 

@@ -105,24 +105,41 @@ fn principal<C: ClientInfo>(client: &C) -> PgWireResult<Arc<Principal>> {
         .ok_or(PgWireError::NotReadyForQuery)
 }
 
-/// The connection's session, made on first use from its startup parameters.
+/// A session built from a connection's startup parameters, as both the login (for its
+/// ParameterStatus messages) and the first query see it.
+pub(super) fn new_session<C: ClientInfo>(client: &C) -> Session {
+    let meta = client.metadata();
+    let user = meta.get("user").cloned().unwrap_or_default();
+    let mut session = Session::new(&user, client.is_secure());
+    for (name, value) in meta.iter() {
+        if !matches!(name.as_str(), "user" | "database" | "replication") {
+            // Unknown or invalid startup parameters are accepted, as PostgreSQL does for
+            // most; the setting keeps its default.
+            let _ = session.apply_startup(name, value);
+        }
+    }
+    session
+}
+
+/// The connection's session, made on first use.
 fn session<C: ClientInfo>(client: &C) -> Arc<Mutex<Session>> {
     client.session_extensions().get_or_insert_with(|| {
-        let meta = client.metadata();
-        let user = meta.get("user").cloned().unwrap_or_default();
-        let mut session = Session::new(&user, client.is_secure());
-        for (name, value) in meta.iter() {
-            if !matches!(
-                name.as_str(),
-                "user" | "database" | "replication" | "options"
-            ) {
-                // Unknown or invalid startup parameters are accepted, as PostgreSQL does
-                // for most; the setting keeps its default.
-                let _ = session.apply_startup(name, value);
-            }
-        }
+        let mut session = new_session(client);
+        // Startup already sent these, from a session built the same way.
+        session.parameter_status_changes();
         Mutex::new(session)
     })
+}
+
+/// Set when a session statement ran in the extended protocol, so the next Sync reports
+/// changed parameters (and Syncs after other statements skip the check).
+#[derive(Default)]
+struct ReportPending(std::sync::atomic::AtomicBool);
+
+fn report_pending<C: ClientInfo>(client: &C) -> Arc<ReportPending> {
+    client
+        .session_extensions()
+        .get_or_insert_with(ReportPending::default)
 }
 
 /// The connection's running-query slot, shared with the cancel registry.
@@ -146,11 +163,10 @@ fn notice(n: &Notice) -> PgWireBackendMessage {
     PgWireBackendMessage::NoticeResponse(NoticeResponse::from(info))
 }
 
-/// A statement kept for the extended protocol: its text, and its classification from
-/// Parse (or the error it gave), so each Execute runs without parsing again.
+/// A statement kept for the extended protocol: its classification from Parse (or the
+/// error it gave), so each Describe and Execute runs without parsing again.
 #[derive(Debug, Clone)]
 pub struct Prepared {
-    pub sql: String,
     pub classified: Arc<Result<Vec<query::classify::Classified>, QueryError>>,
 }
 
@@ -172,7 +188,6 @@ impl QueryParser for SqlParser {
         C: ClientInfo + Unpin + Send + Sync,
     {
         Ok(Some(Prepared {
-            sql: sql.to_string(),
             classified: Arc::new(query::classify::classify(sql)),
         }))
     }
@@ -194,18 +209,16 @@ impl QueryHandler {
     async fn describe<C: ClientInfo>(
         &self,
         client: &C,
-        sql: &str,
+        prepared: &Prepared,
     ) -> PgWireResult<query::describe::Described> {
+        let statements = match prepared.classified.as_ref() {
+            Ok(s) => s,
+            Err(e) => return Err(PgWireError::UserError(Box::new(error_info(e)))),
+        };
         let principal = principal(client)?;
         let session = session(client);
-        let mut copy = session.lock().await.clone();
-        let ctx = query::Context {
-            state: &self.state,
-            principal: &principal,
-            session: &mut copy,
-            running: None,
-        };
-        query::describe::describe(sql, &ctx)
+        let session = session.lock().await;
+        query::describe::describe(statements, &self.state, &principal, &session)
             .await
             .map_err(|e| PgWireError::UserError(Box::new(error_info(&e))))
     }
@@ -286,6 +299,9 @@ impl SimpleQueryHandler for QueryHandler {
             };
             query::run(&query.query, &[], &mut ctx).await
         };
+        let report = replies
+            .iter()
+            .any(|r| matches!(r, Ok(Reply::Command { .. })));
         for reply in replies {
             if let Err(e) = send_reply(client, reply, zone(&session)).await? {
                 session.fail();
@@ -295,12 +311,14 @@ impl SimpleQueryHandler for QueryHandler {
                 break;
             }
         }
-        for (name, value) in session.parameter_status_changes() {
-            client
-                .feed(PgWireBackendMessage::ParameterStatus(ParameterStatus::new(
-                    name, value,
-                )))
-                .await?;
+        if report {
+            for (name, value) in session.parameter_status_changes() {
+                client
+                    .feed(PgWireBackendMessage::ParameterStatus(ParameterStatus::new(
+                        name, value,
+                    )))
+                    .await?;
+            }
         }
         let status = session.transaction_status();
         client.set_state(PgWireConnectionState::ReadyForQuery);
@@ -435,7 +453,7 @@ impl ExtendedQueryHandler for QueryHandler {
         C::Error: Debug,
         PgWireError: From<<C as Sink<PgWireBackendMessage>>::Error>,
     {
-        let described = self.describe(client, &target.statement.sql).await?;
+        let described = self.describe(client, &target.statement).await?;
         // The client's own parameter types win over ours.
         let params = (0..described.params.len().max(target.parameter_types.len()))
             .map(|i| {
@@ -465,9 +483,7 @@ impl ExtendedQueryHandler for QueryHandler {
         C::Error: Debug,
         PgWireError: From<<C as Sink<PgWireBackendMessage>>::Error>,
     {
-        let described = self
-            .describe(client, &target.statement.statement.sql)
-            .await?;
+        let described = self.describe(client, &target.statement.statement).await?;
         let formats = super::rows::formats(&target.result_column_format);
         Ok(DescribePortalResponse::new(fields(&described, &formats)))
     }
@@ -519,6 +535,9 @@ impl ExtendedQueryHandler for QueryHandler {
         Ok(match reply {
             Reply::Empty => Response::EmptyQuery,
             Reply::Command { tag, notices } => {
+                report_pending(client)
+                    .0
+                    .store(true, std::sync::atomic::Ordering::Relaxed);
                 for n in &notices {
                     client.feed(notice(n)).await?;
                 }
@@ -548,12 +567,17 @@ impl ExtendedQueryHandler for QueryHandler {
     {
         let session = session(client);
         let mut session = session.lock().await;
-        for (name, value) in session.parameter_status_changes() {
-            client
-                .feed(PgWireBackendMessage::ParameterStatus(ParameterStatus::new(
-                    name, value,
-                )))
-                .await?;
+        if report_pending(client)
+            .0
+            .swap(false, std::sync::atomic::Ordering::Relaxed)
+        {
+            for (name, value) in session.parameter_status_changes() {
+                client
+                    .feed(PgWireBackendMessage::ParameterStatus(ParameterStatus::new(
+                        name, value,
+                    )))
+                    .await?;
+            }
         }
         let status = session.transaction_status();
         client.set_transaction_status(status);

@@ -10,9 +10,14 @@ use sqlparser::ast::{Expr, Statement, Value, VisitMut, VisitorMut};
 use crate::clickhouse::types::ChType;
 use crate::pg_server::types::{pg_type, pg_typmod};
 
-use super::classify::{self, Kind};
-use super::session::SessionCommand;
-use super::{resolve, Context, QueryError};
+use std::sync::Arc;
+
+use crate::auth::Principal;
+use crate::state::AppState;
+
+use super::classify::{Classified, Kind};
+use super::session::{Session, SessionCommand};
+use super::{resolve, QueryError};
 
 /// A described statement.
 pub struct Described {
@@ -22,9 +27,13 @@ pub struct Described {
     pub columns: Option<Vec<(String, Type, i32)>>,
 }
 
-/// Describes the first statement of `sql`.
-pub async fn describe(sql: &str, ctx: &Context<'_>) -> Result<Described, QueryError> {
-    let statements = classify::classify(sql)?;
+/// Describes the first of `statements` (a prepared statement's classification).
+pub async fn describe(
+    statements: &[Classified],
+    state: &Arc<AppState>,
+    principal: &Principal,
+    session: &Session,
+) -> Result<Described, QueryError> {
     let Some(first) = statements.first() else {
         return Ok(Described {
             params: Vec::new(),
@@ -34,10 +43,7 @@ pub async fn describe(sql: &str, ctx: &Context<'_>) -> Result<Described, QueryEr
     let text = |n: &str| (n.to_string(), Type::TEXT, -1);
     let columns = match &first.kind {
         Kind::Session(SessionCommand::Show { name }) => {
-            let shown = ctx
-                .session
-                .canonical_name(name)
-                .unwrap_or_else(|| name.clone());
+            let shown = session.canonical_name(name).unwrap_or_else(|| name.clone());
             Some(vec![text(&shown)])
         }
         Kind::Session(SessionCommand::ShowAll) => {
@@ -48,10 +54,9 @@ pub async fn describe(sql: &str, ctx: &Context<'_>) -> Result<Described, QueryEr
             let mut parsed = first.statement.clone().ok_or_else(|| QueryError::Syntax {
                 message: "syntax error".into(),
             })?;
-            let state = ctx.state;
             resolve::Resolver {
                 project: &state.project,
-                principal: ctx.principal,
+                principal,
                 catalog: &state.config.postgres.database,
                 database: state.clickhouse.database(),
             }

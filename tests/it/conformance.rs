@@ -28,7 +28,7 @@ async fn python_drivers_psycopg3_psycopg2_asyncpg() {
         "{stdout}{}",
         String::from_utf8_lossy(&out.stderr)
     );
-    assert!(stdout.contains("4 passed, 0 failed"), "{stdout}");
+    assert!(stdout.contains("5 passed, 0 failed"), "{stdout}");
 }
 
 #[tokio::test]
