@@ -80,14 +80,18 @@ impl PgWireServerHandlers for Handlers {
     fn simple_query_handler(&self) -> Arc<impl SimpleQueryHandler> {
         Arc::new(QueryHandler {
             state: self.state.clone(),
-            parser: Arc::new(SqlParser),
+            parser: Arc::new(SqlParser {
+                state: self.state.clone(),
+            }),
         })
     }
 
     fn extended_query_handler(&self) -> Arc<impl ExtendedQueryHandler> {
         Arc::new(QueryHandler {
             state: self.state.clone(),
-            parser: Arc::new(SqlParser),
+            parser: Arc::new(SqlParser {
+                state: self.state.clone(),
+            }),
         })
     }
 }
@@ -167,12 +171,15 @@ fn notice(n: &Notice) -> PgWireBackendMessage {
 /// error it gave), so each Describe and Execute runs without parsing again.
 #[derive(Debug, Clone)]
 pub struct Prepared {
+    /// One type per `$n`: inferred from what each is compared with, else text.
+    pub param_types: Vec<Type>,
     pub classified: Arc<Result<Vec<query::classify::Classified>, QueryError>>,
 }
 
-/// Keeps the statement text; parsing happens in the query path.
-#[derive(Debug)]
-pub struct SqlParser;
+/// Classifies a statement once at Parse and infers its parameter types from the project.
+pub struct SqlParser {
+    state: Arc<AppState>,
+}
 
 #[async_trait]
 impl QueryParser for SqlParser {
@@ -187,8 +194,18 @@ impl QueryParser for SqlParser {
     where
         C: ClientInfo + Unpin + Send + Sync,
     {
+        let classified = query::classify::classify(sql);
+        let param_types = match &classified {
+            Ok(statements) => statements
+                .first()
+                .and_then(|c| c.statement.as_deref())
+                .map(|st| query::infer::infer_params(st, &self.state.project))
+                .unwrap_or_default(),
+            Err(_) => Vec::new(),
+        };
         Ok(Some(Prepared {
-            classified: Arc::new(query::classify::classify(sql)),
+            param_types,
+            classified: Arc::new(classified),
         }))
     }
 
@@ -251,7 +268,12 @@ fn bound_params(portal: &Portal<Prepared>) -> PgWireResult<Vec<String>> {
     let types = &portal.statement.parameter_types;
     (0..portal.parameter_len())
         .map(|i| {
-            let ty = types.get(i).cloned().flatten().unwrap_or(Type::TEXT);
+            let ty = types
+                .get(i)
+                .cloned()
+                .flatten()
+                .or_else(|| portal.statement.statement.param_types.get(i).cloned())
+                .unwrap_or(Type::TEXT);
             let format = portal.parameter_format.format_for(i);
             let bytes = portal.parameters.get(i).and_then(|p| p.as_deref());
             super::param::param_to_literal(&ty, format, bytes).map_err(|e| {
@@ -455,13 +477,19 @@ impl ExtendedQueryHandler for QueryHandler {
     {
         let described = self.describe(client, &target.statement).await?;
         // The client's own parameter types win over ours.
-        let params = (0..described.params.len().max(target.parameter_types.len()))
+        let count = described
+            .params
+            .len()
+            .max(target.parameter_types.len())
+            .max(target.statement.param_types.len());
+        let params = (0..count)
             .map(|i| {
                 target
                     .parameter_types
                     .get(i)
                     .cloned()
                     .flatten()
+                    .or_else(|| target.statement.param_types.get(i).cloned())
                     .or_else(|| described.params.get(i).cloned())
                     .unwrap_or(Type::TEXT)
             })

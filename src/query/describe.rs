@@ -54,6 +54,10 @@ pub async fn describe(
             let mut parsed = first.statement.clone().ok_or_else(|| QueryError::Syntax {
                 message: "syntax error".into(),
             })?;
+            let stand_ins: Vec<String> = super::infer::infer_known(&parsed, &state.project)
+                .iter()
+                .map(|t| super::infer::stand_in(t.as_ref()))
+                .collect();
             resolve::Resolver {
                 project: &state.project,
                 principal,
@@ -61,7 +65,7 @@ pub async fn describe(
                 database: state.clickhouse.database(),
             }
             .resolve(&mut parsed)?;
-            let count = bind(&mut parsed, &[])?;
+            let count = bind(&mut parsed, &stand_ins)?;
             let rows = state
                 .clickhouse
                 .fetch_tsv(&format!("DESCRIBE ({parsed}\n)"))

@@ -7,6 +7,7 @@ pub mod constant;
 pub mod describe;
 mod error;
 mod execute;
+pub mod infer;
 pub mod resolve;
 pub mod session;
 pub mod sqlstate;

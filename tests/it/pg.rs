@@ -271,6 +271,26 @@ async fn simple_and_extended_queries_read_a_datasource() {
     let paths: Vec<String> = rows.iter().map(|r| r.get(0)).collect();
     assert_eq!(paths, ["/", "/checkout"]);
 
+    // Parameter types are inferred from the compared column, so typed binds work.
+    let stmt = client
+        .prepare("SELECT pathname FROM events WHERE duration_ms > $1 AND country = $2 ORDER BY pathname LIMIT $3")
+        .await
+        .expect("prepare");
+    assert_eq!(
+        stmt.params(),
+        &[
+            tokio_postgres::types::Type::INT8,
+            tokio_postgres::types::Type::TEXT,
+            tokio_postgres::types::Type::INT8
+        ]
+    );
+    let rows = client
+        .query(&stmt, &[&100i64, &"ES", &10i64])
+        .await
+        .expect("typed binds");
+    let paths: Vec<String> = rows.iter().map(|r| r.get(0)).collect();
+    assert_eq!(paths, ["/"]);
+
     // Constants and session statements over the extended protocol too.
     let one: i32 = client
         .query_one("SELECT 1", &[])
