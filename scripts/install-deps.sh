@@ -14,9 +14,9 @@ if command -v python3 >/dev/null && ! python3 -c 'import venv, ensurepip' 2>/dev
   need_apt+=(python3-venv)
 fi
 command -v cc >/dev/null || need_apt+=(build-essential)
-# psql drives the Postgres door in the tests; the benchmarks also start a PostgreSQL server
-# (initdb, pgbench) to measure against.
-command -v psql >/dev/null || need_apt+=(postgresql-client)
+# psql and pgbench drive the Postgres door in the tests; the benchmarks also start a
+# PostgreSQL server to measure against.
+{ command -v psql && command -v pgbench; } >/dev/null || need_apt+=(postgresql-client)
 # The conformance runners: pgjdbc (Debian packages it) on a Java runtime.
 command -v java >/dev/null || need_apt+=(default-jre-headless)
 [ -e /usr/share/java/postgresql.jar ] || need_apt+=(libpostgresql-jdbc-java)
@@ -24,9 +24,6 @@ command -v java >/dev/null || need_apt+=(default-jre-headless)
 command -v npm >/dev/null || need_apt+=(nodejs npm)
 if [ "${PIPEGATE_WITH_POSTGRES_SERVER:-0}" = 1 ] && ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; then
   need_apt+=(postgresql)
-fi
-if [ "${PIPEGATE_WITH_POSTGRES_SERVER:-0}" = 1 ] && ! command -v pgbench >/dev/null; then
-  need_apt+=(postgresql-contrib)
 fi
 
 if [ ${#need_apt[@]} -gt 0 ]; then

@@ -80,3 +80,49 @@ async fn node_postgres() {
     );
     assert!(stdout.contains("1 passed, 0 failed"), "{stdout}");
 }
+
+#[tokio::test]
+async fn pgbench_simple_extended_and_prepared() {
+    let gw = gateway_with_events().await;
+    let dir = tempfile::tempdir().expect("tempdir");
+    let script = dir.path().join("select1.sql");
+    std::fs::write(
+        &script,
+        "SELECT 1;\nSELECT count(*) FROM events WHERE country = 'ES';\n",
+    )
+    .expect("script");
+    for mode in ["simple", "extended", "prepared"] {
+        let mut cmd = Command::new("pgbench");
+        cmd.args(["-n", "-h"])
+            .arg(gw.postgres.ip().to_string())
+            .args([
+                "-p",
+                &gw.postgres.port().to_string(),
+                "-U",
+                "admin",
+                "-d",
+                "pipegate",
+            ])
+            .args(["-M", mode, "-c", "2", "-j", "1", "-t", "50", "-f"])
+            .arg(&script)
+            .env("PGPASSWORD", ADMIN_SECRET);
+        let out = tokio::task::spawn_blocking(move || cmd.output())
+            .await
+            .expect("pgbench thread")
+            .expect("pgbench runs (install-deps installs postgresql-client)");
+        let stdout = String::from_utf8_lossy(&out.stdout);
+        assert!(
+            out.status.success(),
+            "{mode}: {stdout}{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        assert!(
+            stdout.contains("number of transactions actually processed: 100/100"),
+            "{mode}: {stdout}"
+        );
+        assert!(
+            stdout.contains("number of failed transactions: 0"),
+            "{mode}: {stdout}"
+        );
+    }
+}
