@@ -2,7 +2,7 @@
 # Installs what `make run` and `make test` need and the machine lacks, from the package
 # registries: Debian packages through apt (curl, openssl, Python's venv, psql, a Java
 # runtime and pgjdbc for the conformance runners; with
-# PIPEGATE_WITH_POSTGRES_SERVER=1 also a PostgreSQL server and pgbench, for benchmarks),
+# PIPEGATE_WITH_POSTGRES_SERVER=1 also a PostgreSQL server, for benchmarks),
 # and the Rust components rustfmt and clippy through rustup. Safe to run twice; quick when all is there.
 set -euo pipefail
 

@@ -3,7 +3,7 @@
 
 use std::process::Command;
 
-use crate::common::gateway::{repo_path, ADMIN_SECRET};
+use crate::common::gateway::{repo_path, Gateway, ADMIN_SECRET};
 use crate::pg::gateway_with_events;
 
 #[tokio::test]
@@ -125,4 +125,34 @@ async fn pgbench_simple_extended_and_prepared() {
             "{mode}: {stdout}"
         );
     }
+}
+
+#[tokio::test]
+async fn every_type_through_psycopg3_text_and_binary() {
+    let gw = Gateway::start(&repo_path("tests/projects/types")).await;
+    gw.db
+        .client
+        .query(&crate::pgtypes::ROWS.replacen("INSERT INTO t ", "INSERT INTO types ", 1))
+        .execute()
+        .await
+        .expect("insert the typed rows");
+    let dsn = format!(
+        "postgresql://admin:{ADMIN_SECRET}@{}:{}/pipegate",
+        gw.postgres.ip(),
+        gw.postgres.port()
+    );
+    let mut cmd = Command::new(repo_path(".venv/bin/python"));
+    cmd.arg(repo_path("conformance/python/every_type.py"))
+        .env("PIPEGATE_TEST_DSN", dsn);
+    let out = tokio::task::spawn_blocking(move || cmd.output())
+        .await
+        .expect("runner thread")
+        .expect("python runs");
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        out.status.success(),
+        "{stdout}{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(stdout.contains(" passed, 0 failed"), "{stdout}");
 }

@@ -10,7 +10,7 @@ use postgres_types::FromSql;
 
 use crate::common::clickhouse::test_database;
 
-const TABLE: &str = "CREATE TABLE t (
+pub const TABLE: &str = "CREATE TABLE t (
     id UInt8,
     i8 Int8, i16 Int16, i32 Int32, i64 Int64,
     u8 UInt8, u16 UInt16, u32 UInt32, u64 UInt64,
@@ -26,7 +26,7 @@ const TABLE: &str = "CREATE TABLE t (
     ns Nullable(String), lc LowCardinality(Nullable(String))
 ) ENGINE = MergeTree ORDER BY id";
 
-const ROWS: &str = r#"INSERT INTO t VALUES
+pub const ROWS: &str = r#"INSERT INTO t VALUES
     (1, -128, -32768, -2147483648, -9223372036854775808,
      0, 0, 0, 0,
      toInt128('-170141183460469231731687303715884105728'), 0,
