@@ -18,23 +18,20 @@ use pgwire::api::store::PortalStore;
 use pgwire::api::PgWireConnectionState;
 use pgwire::api::{ClientInfo, ClientPortalStore, PgWireServerHandlers, Type};
 use pgwire::error::{ErrorInfo, PgWireError, PgWireResult};
-use pgwire::messages::data::RowDescription;
 use pgwire::messages::extendedquery::Sync as PgSync;
-use pgwire::messages::response::{
-    CommandComplete, EmptyQueryResponse, NoticeResponse, ReadyForQuery,
-};
+use pgwire::messages::response::ReadyForQuery;
 use pgwire::messages::simplequery::Query;
-use pgwire::messages::startup::ParameterStatus;
 use pgwire::messages::PgWireBackendMessage;
 use tokio::sync::Mutex;
 
 use crate::auth::{Principal, TokenStore};
-use crate::query::session::{Notice, Session};
+use crate::query::session::Session;
 use crate::query::{self, QueryError, Reply};
 use crate::state::AppState;
 
 use super::auth::{Authenticator, Verifiers};
 use super::encode::SessionZone;
+use super::reply::{notice, report_changes, send_reply};
 use super::rows::{clickhouse_rows, local_rows};
 
 /// Builds the handlers of each new connection.
@@ -154,17 +151,11 @@ fn running<C: ClientInfo>(client: &C) -> Option<query::RunningQuery> {
         .map(|slot| (*slot).clone())
 }
 
-fn zone(session: &Session) -> SessionZone {
+pub(super) fn zone(session: &Session) -> SessionZone {
     match session.time_zone_offset_seconds() {
         Some(0) | None => SessionZone::Utc,
         Some(secs) => SessionZone::Fixed(secs),
     }
-}
-
-fn notice(n: &Notice) -> PgWireBackendMessage {
-    let mut info = ErrorInfo::new(n.severity.into(), n.code.into(), n.message.clone());
-    info.severity = n.severity.into();
-    PgWireBackendMessage::NoticeResponse(NoticeResponse::from(info))
 }
 
 /// A statement kept for the extended protocol: its classification from Parse (or the
@@ -334,13 +325,7 @@ impl SimpleQueryHandler for QueryHandler {
             }
         }
         if report {
-            for (name, value) in session.parameter_status_changes() {
-                client
-                    .feed(PgWireBackendMessage::ParameterStatus(ParameterStatus::new(
-                        name, value,
-                    )))
-                    .await?;
-            }
+            report_changes(client, &mut session).await?;
         }
         let status = session.transaction_status();
         client.set_state(PgWireConnectionState::ReadyForQuery);
@@ -363,96 +348,6 @@ impl SimpleQueryHandler for QueryHandler {
         // on_query does the whole cycle.
         Ok(Vec::new())
     }
-}
-
-/// Sends one statement's reply in the simple protocol. The outer error is the connection's;
-/// the inner one is the statement's (sent as ErrorResponse by the caller).
-async fn send_reply<C>(
-    client: &mut C,
-    reply: Result<Reply, QueryError>,
-    zone: SessionZone,
-) -> PgWireResult<Result<(), QueryError>>
-where
-    C: Sink<PgWireBackendMessage> + Unpin + Send,
-    PgWireError: From<<C as Sink<PgWireBackendMessage>>::Error>,
-{
-    let reply = match reply {
-        Ok(r) => r,
-        Err(e) => return Ok(Err(e)),
-    };
-    match reply {
-        Reply::Empty => {
-            client
-                .feed(PgWireBackendMessage::EmptyQueryResponse(
-                    EmptyQueryResponse::new(),
-                ))
-                .await?;
-        }
-        Reply::Command { tag, notices } => {
-            for n in &notices {
-                client.feed(notice(n)).await?;
-            }
-            client
-                .feed(PgWireBackendMessage::CommandComplete(CommandComplete::new(
-                    tag,
-                )))
-                .await?;
-        }
-        Reply::Local { columns, rows, tag } => {
-            let (fields, rows) = local_rows(&columns, rows, &[])?;
-            let n = rows.len();
-            client
-                .feed(PgWireBackendMessage::RowDescription(RowDescription::new(
-                    fields.iter().map(Into::into).collect(),
-                )))
-                .await?;
-            for row in rows {
-                client.feed(PgWireBackendMessage::DataRow(row)).await?;
-            }
-            let tag = if tag == "SHOW" {
-                "SHOW".to_string()
-            } else {
-                format!("{tag} {n}")
-            };
-            client
-                .feed(PgWireBackendMessage::CommandComplete(CommandComplete::new(
-                    tag,
-                )))
-                .await?;
-        }
-        Reply::Rows(ch) => {
-            use futures::StreamExt;
-            let (fields, mut rows) = clickhouse_rows(ch, &[], zone)?;
-            client
-                .feed(PgWireBackendMessage::RowDescription(RowDescription::new(
-                    fields.iter().map(Into::into).collect(),
-                )))
-                .await?;
-            let mut n = 0usize;
-            while let Some(row) = rows.next().await {
-                match row {
-                    Ok(row) => {
-                        client.feed(PgWireBackendMessage::DataRow(row)).await?;
-                        n += 1;
-                    }
-                    Err(PgWireError::UserError(info)) => {
-                        return Ok(Err(QueryError::Coded {
-                            code: "XX000",
-                            message: info.message.clone(),
-                            hint: None,
-                        }))
-                    }
-                    Err(e) => return Err(e),
-                }
-            }
-            client
-                .feed(PgWireBackendMessage::CommandComplete(CommandComplete::new(
-                    format!("SELECT {n}"),
-                )))
-                .await?;
-        }
-    }
-    Ok(Ok(()))
 }
 
 #[async_trait]
@@ -599,13 +494,7 @@ impl ExtendedQueryHandler for QueryHandler {
             .0
             .swap(false, std::sync::atomic::Ordering::Relaxed)
         {
-            for (name, value) in session.parameter_status_changes() {
-                client
-                    .feed(PgWireBackendMessage::ParameterStatus(ParameterStatus::new(
-                        name, value,
-                    )))
-                    .await?;
-            }
+            report_changes(client, &mut session).await?;
         }
         let status = session.transaction_status();
         client.set_transaction_status(status);

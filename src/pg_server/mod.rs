@@ -8,6 +8,7 @@ mod connection;
 pub mod encode;
 mod handler;
 pub mod param;
+mod reply;
 mod rows;
 pub mod sqlstate;
 pub mod types;

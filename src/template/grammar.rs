@@ -2,12 +2,12 @@
 //! precedence (`x if c else y` < `or` < `and` < `not` < comparisons < `+ -` < `*` < unary
 //! minus < calls, indexing and methods). Refusals are sandbox errors with the line.
 
-use super::expr::{BinOp, CmpOp, Expr, ExprKind, Func, Method};
+use super::expr::{BinOp, CmpOp, Expr, ExprKind};
 use super::token::{check_name, forbidden_operator, is_keyword, tokenize, Tok, FORBIDDEN_WORDS};
 use super::TemplateError;
 
 /// The deepest nesting accepted, so adversarial input cannot exhaust the stack.
-const MAX_DEPTH: usize = 64;
+pub(super) const MAX_DEPTH: usize = 64;
 
 /// Parses a whole expression (the inside of `{{ }}` or an `if` condition).
 pub fn parse_expr(src: &str, line: usize) -> Result<Expr, TemplateError> {
@@ -18,13 +18,13 @@ pub fn parse_expr(src: &str, line: usize) -> Result<Expr, TemplateError> {
 }
 
 /// A call's positional and keyword arguments.
-type CallArgs = (Vec<Expr>, Vec<(String, Expr)>);
+pub(super) type CallArgs = (Vec<Expr>, Vec<(String, Expr)>);
 
 /// A recursive-descent parser over the tokens of one expression.
 pub struct Parser {
     toks: Vec<(Tok, usize)>,
-    pos: usize,
-    depth: usize,
+    pub(super) pos: usize,
+    pub(super) depth: usize,
 }
 
 impl Parser {
@@ -37,23 +37,23 @@ impl Parser {
         })
     }
 
-    fn peek(&self) -> &Tok {
+    pub(super) fn peek(&self) -> &Tok {
         self.toks.get(self.pos).map_or(&Tok::End, |(t, _)| t)
     }
 
-    fn peek_at(&self, n: usize) -> &Tok {
+    pub(super) fn peek_at(&self, n: usize) -> &Tok {
         self.toks.get(self.pos + n).map_or(&Tok::End, |(t, _)| t)
     }
 
     /// The line of the next token.
-    fn line(&self) -> usize {
+    pub(super) fn line(&self) -> usize {
         self.toks
             .get(self.pos)
             .or_else(|| self.toks.last())
             .map_or(1, |(_, l)| *l)
     }
 
-    fn bump(&mut self) -> Tok {
+    pub(super) fn bump(&mut self) -> Tok {
         let t = self.peek().clone();
         if self.pos < self.toks.len() {
             self.pos += 1;
@@ -61,15 +61,15 @@ impl Parser {
         t
     }
 
-    fn is_op(&self, op: &str) -> bool {
+    pub(super) fn is_op(&self, op: &str) -> bool {
         matches!(self.peek(), Tok::Op(o) if *o == op)
     }
 
-    fn is_word(&self, w: &str) -> bool {
+    pub(super) fn is_word(&self, w: &str) -> bool {
         matches!(self.peek(), Tok::Name(n) if n == w)
     }
 
-    fn eat_op(&mut self, op: &str) -> bool {
+    pub(super) fn eat_op(&mut self, op: &str) -> bool {
         let yes = self.is_op(op);
         if yes {
             self.pos += 1;
@@ -77,7 +77,7 @@ impl Parser {
         yes
     }
 
-    fn eat_word(&mut self, w: &str) -> bool {
+    pub(super) fn eat_word(&mut self, w: &str) -> bool {
         let yes = self.is_word(w);
         if yes {
             self.pos += 1;
@@ -85,7 +85,7 @@ impl Parser {
         yes
     }
 
-    fn expect_op(&mut self, op: &str) -> Result<(), TemplateError> {
+    pub(super) fn expect_op(&mut self, op: &str) -> Result<(), TemplateError> {
         if self.eat_op(op) {
             Ok(())
         } else {
@@ -136,7 +136,7 @@ impl Parser {
 
     /// An error for the next token: a sandbox error when it is a refused operator or
     /// keyword, else a syntax error saying what was wanted.
-    fn unexpected(&self, wanted: &str) -> TemplateError {
+    pub(super) fn unexpected(&self, wanted: &str) -> TemplateError {
         let line = self.line();
         let found = match self.peek() {
             Tok::Name(n) => {
@@ -162,7 +162,7 @@ impl Parser {
         }
     }
 
-    fn enter(&mut self) -> Result<(), TemplateError> {
+    pub(super) fn enter(&mut self) -> Result<(), TemplateError> {
         self.depth += 1;
         if self.depth > MAX_DEPTH {
             return Err(TemplateError::Syntax {
@@ -217,7 +217,7 @@ impl Parser {
         })
     }
 
-    fn or_test(&mut self) -> Result<Expr, TemplateError> {
+    pub(super) fn or_test(&mut self) -> Result<Expr, TemplateError> {
         let mut left = self.and_test()?;
         while self.is_word("or") {
             let line = self.line();
@@ -231,7 +231,7 @@ impl Parser {
         Ok(left)
     }
 
-    fn and_test(&mut self) -> Result<Expr, TemplateError> {
+    pub(super) fn and_test(&mut self) -> Result<Expr, TemplateError> {
         let mut left = self.not_test()?;
         while self.is_word("and") {
             let line = self.line();
@@ -245,7 +245,7 @@ impl Parser {
         Ok(left)
     }
 
-    fn not_test(&mut self) -> Result<Expr, TemplateError> {
+    pub(super) fn not_test(&mut self) -> Result<Expr, TemplateError> {
         if self.is_word("not") {
             let line = self.line();
             self.pos += 1;
@@ -260,7 +260,7 @@ impl Parser {
         self.comparison()
     }
 
-    fn comparison(&mut self) -> Result<Expr, TemplateError> {
+    pub(super) fn comparison(&mut self) -> Result<Expr, TemplateError> {
         let line = self.line();
         let first = self.arith()?;
         let mut rest = Vec::new();
@@ -304,7 +304,7 @@ impl Parser {
         })
     }
 
-    fn arith(&mut self) -> Result<Expr, TemplateError> {
+    pub(super) fn arith(&mut self) -> Result<Expr, TemplateError> {
         let mut left = self.term()?;
         loop {
             let op = if self.is_op("+") {
@@ -322,7 +322,7 @@ impl Parser {
         Ok(left)
     }
 
-    fn term(&mut self) -> Result<Expr, TemplateError> {
+    pub(super) fn term(&mut self) -> Result<Expr, TemplateError> {
         let mut left = self.factor()?;
         loop {
             if let Tok::Op(o) = self.peek() {
@@ -341,7 +341,7 @@ impl Parser {
         Ok(left)
     }
 
-    fn factor(&mut self) -> Result<Expr, TemplateError> {
+    pub(super) fn factor(&mut self) -> Result<Expr, TemplateError> {
         let line = self.line();
         if self.eat_op("-") {
             self.enter()?;
@@ -367,267 +367,9 @@ impl Parser {
         }
         self.postfix()
     }
-
-    fn postfix(&mut self) -> Result<Expr, TemplateError> {
-        let mut e = self.atom()?;
-        loop {
-            let line = self.line();
-            if self.eat_op("[") {
-                if self.is_op(":") {
-                    return Err(sandbox(line, "slices are not supported"));
-                }
-                let index = self.expr()?;
-                if self.is_op(":") {
-                    return Err(sandbox(line, "slices are not supported"));
-                }
-                self.expect_op("]")?;
-                e = Expr {
-                    kind: ExprKind::Index {
-                        obj: Box::new(e),
-                        index: Box::new(index),
-                    },
-                    line,
-                };
-            } else if self.eat_op(".") {
-                e = self.method(e, line)?;
-            } else if self.is_op("(") {
-                return Err(match &e.kind {
-                    ExprKind::Name(n) => {
-                        sandbox(line, &format!("`{n}` is not an allowed function"))
-                    }
-                    _ => sandbox(line, "only named functions can be called"),
-                });
-            } else {
-                return Ok(e);
-            }
-        }
-    }
-
-    /// `.split(...)`, `.get(...)`, `.join(...)` or `.replace(...)` after `recv`.
-    fn method(&mut self, recv: Expr, line: usize) -> Result<Expr, TemplateError> {
-        let name = match self.bump() {
-            Tok::Name(n) => n,
-            _ => {
-                return Err(TemplateError::Syntax {
-                    line,
-                    message: "expected a method name after `.`".into(),
-                })
-            }
-        };
-        let method = match name.as_str() {
-            "split" => Method::Split,
-            "get" => Method::Get,
-            "join" => Method::Join,
-            "replace" => Method::Replace,
-            _ => {
-                return Err(sandbox(
-                    line,
-                    &format!(
-                        "attribute `.{name}` is not allowed (only .split, .get, .join and .replace calls)"
-                    ),
-                ))
-            }
-        };
-        if !self.is_op("(") {
-            return Err(sandbox(line, &format!("`.{name}` can only be called")));
-        }
-        let (args, kwargs) = self.call_args()?;
-        if !kwargs.is_empty() {
-            return Err(TemplateError::Syntax {
-                line,
-                message: format!("`.{name}()` takes no keyword arguments"),
-            });
-        }
-        Ok(Expr {
-            kind: ExprKind::Method {
-                recv: Box::new(recv),
-                method,
-                args,
-            },
-            line,
-        })
-    }
-
-    /// `( args )`, positional arguments before keyword ones.
-    fn call_args(&mut self) -> Result<CallArgs, TemplateError> {
-        self.expect_op("(")?;
-        self.enter()?;
-        let mut args = Vec::new();
-        let mut kwargs: Vec<(String, Expr)> = Vec::new();
-        while !self.is_op(")") {
-            if self.is_op("*") || self.is_op("**") {
-                return Err(sandbox(self.line(), "`*args`/`**kwargs` are not allowed"));
-            }
-            let is_kw =
-                matches!(self.peek(), Tok::Name(_)) && matches!(self.peek_at(1), Tok::Op("="));
-            if is_kw {
-                let line = self.line();
-                let name = self.expect_name()?;
-                self.pos += 1;
-                if kwargs.iter().any(|(k, _)| *k == name) {
-                    return Err(TemplateError::Syntax {
-                        line,
-                        message: format!("keyword argument `{name}` repeated"),
-                    });
-                }
-                kwargs.push((name, self.expr()?));
-            } else {
-                if !kwargs.is_empty() {
-                    return Err(TemplateError::Syntax {
-                        line: self.line(),
-                        message: "positional argument after keyword argument".into(),
-                    });
-                }
-                args.push(self.expr()?);
-                if self.is_word("for") {
-                    return Err(sandbox(self.line(), "comprehensions are not allowed"));
-                }
-            }
-            if !self.eat_op(",") {
-                break;
-            }
-        }
-        self.expect_op(")")?;
-        self.depth -= 1;
-        Ok((args, kwargs))
-    }
-
-    fn atom(&mut self) -> Result<Expr, TemplateError> {
-        let line = self.line();
-        let kind = match self.peek().clone() {
-            Tok::Int(i) => {
-                self.pos += 1;
-                ExprKind::Int(i)
-            }
-            Tok::Float(f) => {
-                self.pos += 1;
-                ExprKind::Float(f)
-            }
-            Tok::Str(mut s) => {
-                self.pos += 1;
-                // Adjacent literals concatenate, as in Python.
-                while let Tok::Str(next) = self.peek() {
-                    s.push_str(next);
-                    self.pos += 1;
-                }
-                ExprKind::Str(s)
-            }
-            Tok::Name(n) => match n.as_str() {
-                "None" => {
-                    self.pos += 1;
-                    ExprKind::None
-                }
-                "True" | "False" => {
-                    self.pos += 1;
-                    ExprKind::Bool(n == "True")
-                }
-                _ if is_keyword(&n) || FORBIDDEN_WORDS.contains(&n.as_str()) => {
-                    return Err(self.unexpected("an expression"))
-                }
-                _ => {
-                    check_name(&n, line)?;
-                    self.pos += 1;
-                    if !self.is_op("(") {
-                        ExprKind::Name(n)
-                    } else {
-                        let Some(func) = Func::from_name(&n) else {
-                            return Err(sandbox(
-                                line,
-                                &format!("`{n}` is not an allowed function"),
-                            ));
-                        };
-                        let (args, kwargs) = self.call_args()?;
-                        super::params::check_call(&func, &args, &kwargs, line)?;
-                        ExprKind::Call { func, args, kwargs }
-                    }
-                }
-            },
-            Tok::Op("(") => {
-                self.pos += 1;
-                self.paren()?
-            }
-            Tok::Op("[") => {
-                self.pos += 1;
-                self.enter()?;
-                let mut items = Vec::new();
-                while !self.is_op("]") {
-                    items.push(self.expr()?);
-                    if self.is_word("for") {
-                        return Err(sandbox(self.line(), "comprehensions are not allowed"));
-                    }
-                    if !self.eat_op(",") {
-                        break;
-                    }
-                }
-                self.expect_op("]")?;
-                self.depth -= 1;
-                ExprKind::List(items)
-            }
-            Tok::Op("{") => {
-                self.pos += 1;
-                self.dict()?
-            }
-            _ => return Err(self.unexpected("an expression")),
-        };
-        Ok(Expr { kind, line })
-    }
-
-    /// After `(`: a parenthesized expression or a tuple.
-    fn paren(&mut self) -> Result<ExprKind, TemplateError> {
-        self.enter()?;
-        if self.eat_op(")") {
-            self.depth -= 1;
-            return Ok(ExprKind::Tuple(Vec::new()));
-        }
-        let first = self.expr()?;
-        if self.is_word("for") {
-            return Err(sandbox(
-                self.line(),
-                "generator expressions are not allowed",
-            ));
-        }
-        let kind = if self.eat_op(",") {
-            let mut items = vec![first];
-            while !self.is_op(")") {
-                items.push(self.expr()?);
-                if !self.eat_op(",") {
-                    break;
-                }
-            }
-            ExprKind::Tuple(items)
-        } else {
-            first.kind
-        };
-        self.expect_op(")")?;
-        self.depth -= 1;
-        Ok(kind)
-    }
-
-    /// After `{`: a dict literal (sets are not supported).
-    fn dict(&mut self) -> Result<ExprKind, TemplateError> {
-        self.enter()?;
-        let mut items = Vec::new();
-        while !self.is_op("}") {
-            let k = self.expr()?;
-            if !self.eat_op(":") {
-                return Err(sandbox(self.line(), "sets are not supported"));
-            }
-            let v = self.expr()?;
-            if self.is_word("for") {
-                return Err(sandbox(self.line(), "comprehensions are not allowed"));
-            }
-            items.push((k, v));
-            if !self.eat_op(",") {
-                break;
-            }
-        }
-        self.expect_op("}")?;
-        self.depth -= 1;
-        Ok(ExprKind::Dict(items))
-    }
 }
 
-fn binary(op: BinOp, left: Expr, right: Expr, line: usize) -> Expr {
+pub(super) fn binary(op: BinOp, left: Expr, right: Expr, line: usize) -> Expr {
     Expr {
         kind: ExprKind::Binary {
             op,
@@ -638,7 +380,7 @@ fn binary(op: BinOp, left: Expr, right: Expr, line: usize) -> Expr {
     }
 }
 
-fn sandbox(line: usize, message: &str) -> TemplateError {
+pub(super) fn sandbox(line: usize, message: &str) -> TemplateError {
     TemplateError::Sandbox {
         line,
         message: message.to_string(),

@@ -28,6 +28,7 @@
 //!   `python`: the Python builtins and methods.
 //! - `value`: sandbox values; [`literal`]: ClickHouse literals; `calendar`: dates.
 
+mod atoms;
 mod builtins;
 mod calendar;
 mod discover;

@@ -6,28 +6,40 @@ use std::process::Command;
 use crate::common::gateway::{repo_path, Gateway, ADMIN_SECRET};
 use crate::pg::gateway_with_events;
 
-#[tokio::test]
-async fn python_drivers_psycopg3_psycopg2_asyncpg() {
-    let gw = gateway_with_events().await;
-    let dsn = format!(
-        "postgresql://admin:{ADMIN_SECRET}@{}:{}/pipegate",
-        gw.postgres.ip(),
-        gw.postgres.port()
-    );
-    let mut cmd = Command::new(repo_path(".venv/bin/python"));
-    cmd.arg(repo_path("conformance/python/drivers.py"))
-        .env("PIPEGATE_TEST_DSN", dsn);
-    // On a blocking thread: the gateway under test shares this runtime.
+/// Runs a conformance client on a blocking thread (the gateway under test shares this
+/// runtime), requires success, and returns its output.
+async fn run_client(mut cmd: Command, what: &'static str) -> String {
     let out = tokio::task::spawn_blocking(move || cmd.output())
         .await
         .expect("runner thread")
-        .expect("python runs");
-    let stdout = String::from_utf8_lossy(&out.stdout);
+        .unwrap_or_else(|e| panic!("{what} runs: {e}"));
+    let stdout = String::from_utf8_lossy(&out.stdout).into_owned();
     assert!(
         out.status.success(),
         "{stdout}{}",
         String::from_utf8_lossy(&out.stderr)
     );
+    stdout
+}
+
+/// The admin's libpq URL for a gateway.
+fn dsn(gw: &Gateway) -> String {
+    format!(
+        "postgresql://admin:{ADMIN_SECRET}@{}:{}/pipegate",
+        gw.postgres.ip(),
+        gw.postgres.port()
+    )
+}
+
+#[tokio::test]
+async fn python_drivers_psycopg3_psycopg2_asyncpg() {
+    let gw = gateway_with_events().await;
+    let dsn = dsn(&gw);
+    let mut cmd = Command::new(repo_path(".venv/bin/python"));
+    cmd.arg(repo_path("conformance/python/drivers.py"))
+        .env("PIPEGATE_TEST_DSN", dsn);
+    // On a blocking thread: the gateway under test shares this runtime.
+    let stdout = run_client(cmd, "python runs").await;
     assert!(stdout.contains("5 passed, 0 failed"), "{stdout}");
 }
 
@@ -43,41 +55,19 @@ async fn pgjdbc_default_and_binary() {
     cmd.args(["-cp", "/usr/share/java/postgresql.jar"])
         .arg(repo_path("conformance/java/Drivers.java"))
         .args([url.as_str(), "admin", ADMIN_SECRET]);
-    let out = tokio::task::spawn_blocking(move || cmd.output())
-        .await
-        .expect("runner thread")
-        .expect("java runs (install-deps installs a JDK and pgjdbc)");
-    let stdout = String::from_utf8_lossy(&out.stdout);
-    assert!(
-        out.status.success(),
-        "{stdout}{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    let stdout = run_client(cmd, "java runs").await;
     assert!(stdout.contains("2 passed, 0 failed"), "{stdout}");
 }
 
 #[tokio::test]
 async fn node_postgres() {
     let gw = gateway_with_events().await;
-    let dsn = format!(
-        "postgresql://admin:{ADMIN_SECRET}@{}:{}/pipegate",
-        gw.postgres.ip(),
-        gw.postgres.port()
-    );
+    let dsn = dsn(&gw);
     let mut cmd = Command::new("node");
     cmd.arg(repo_path("conformance/node/drivers.js"))
         .current_dir(repo_path("conformance/node"))
         .env("PIPEGATE_TEST_DSN", dsn);
-    let out = tokio::task::spawn_blocking(move || cmd.output())
-        .await
-        .expect("runner thread")
-        .expect("node runs (scripts/setup.sh installs node-postgres)");
-    let stdout = String::from_utf8_lossy(&out.stdout);
-    assert!(
-        out.status.success(),
-        "{stdout}{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    let stdout = run_client(cmd, "node runs").await;
     assert!(stdout.contains("1 passed, 0 failed"), "{stdout}");
 }
 
@@ -136,23 +126,10 @@ async fn every_type_through_psycopg3_text_and_binary() {
         .execute()
         .await
         .expect("insert the typed rows");
-    let dsn = format!(
-        "postgresql://admin:{ADMIN_SECRET}@{}:{}/pipegate",
-        gw.postgres.ip(),
-        gw.postgres.port()
-    );
+    let dsn = dsn(&gw);
     let mut cmd = Command::new(repo_path(".venv/bin/python"));
     cmd.arg(repo_path("conformance/python/every_type.py"))
         .env("PIPEGATE_TEST_DSN", dsn);
-    let out = tokio::task::spawn_blocking(move || cmd.output())
-        .await
-        .expect("runner thread")
-        .expect("python runs");
-    let stdout = String::from_utf8_lossy(&out.stdout);
-    assert!(
-        out.status.success(),
-        "{stdout}{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    let stdout = run_client(cmd, "python runs").await;
     assert!(stdout.contains(" passed, 0 failed"), "{stdout}");
 }
