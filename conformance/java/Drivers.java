@@ -63,6 +63,10 @@ public class Drivers {
             errors.put("SELEC 1", "42601");
             errors.put("SELECT * FROM nope", "42P01");
             errors.put("INSERT INTO events (pathname) VALUES ('x')", "25006");
+            errors.put("SELECT count() FROM events WHERE sleepEachRow(0.5) = 0", "57014");
+            try (Statement s = c.createStatement()) {
+                s.execute("SET statement_timeout = '200ms'");
+            }
             for (Map.Entry<String, String> e : errors.entrySet()) {
                 try (Statement s = c.createStatement()) {
                     s.execute(e.getKey());

@@ -29,6 +29,9 @@ async function run() {
                              ["INSERT INTO events (pathname) VALUES ('x')", "25006"]]) {
     await assert.rejects(c.query(sql), e => e.code === code, sql);
   }
+  await c.query("SET statement_timeout = '200ms'");
+  await assert.rejects(c.query("SELECT count() FROM events WHERE sleepEachRow(0.5) = 0"),
+                       e => e.code === "57014", "statement_timeout");
   await c.end();
   const bad = new Client({ connectionString: dsn.replace(/:[^:@/]*@/, ":wrong@") });
   await assert.rejects(bad.connect(), e => e.code === "28P01");

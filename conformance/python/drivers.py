@@ -27,6 +27,8 @@ ERRORS = {
     "SELECT * FROM nope": "42P01",
     "INSERT INTO events (pathname) VALUES ('x')": "25006",
 }
+# With `SET statement_timeout = '200ms'` first, this query ends with 57014.
+SLOW = "SELECT count() FROM events WHERE sleepEachRow(0.5) = 0"
 
 results = []
 
@@ -72,6 +74,13 @@ def psycopg3(binary):
                     # psycopg opened a transaction; after an error it is aborted (25P02)
                     # until rolled back, as on PostgreSQL.
                     conn.rollback()
+            cur.execute("SET statement_timeout = '200ms'")
+            try:
+                cur.execute(SLOW)
+                raise AssertionError("the slow query did not time out")
+            except psycopg.Error as e:
+                expect_equal(e.sqlstate, "57014")
+                conn.rollback()
         try:
             psycopg.connect(bad_password_dsn())
             raise AssertionError("a wrong password was accepted")
@@ -97,6 +106,13 @@ def psycopg2_run():
         except psycopg2.Error as e:
             expect_equal(e.pgcode, code)
             conn.rollback()
+    cur.execute("SET statement_timeout = '200ms'")
+    try:
+        cur.execute(SLOW)
+        raise AssertionError("the slow query did not time out")
+    except psycopg2.Error as e:
+        expect_equal(e.pgcode, "57014")
+        conn.rollback()
     conn.close()
     try:
         psycopg2.connect(bad_password_dsn())
@@ -121,6 +137,12 @@ def asyncpg_run():
                 raise AssertionError(f"{sql!r} did not fail")
             except asyncpg.PostgresError as e:
                 expect_equal(e.sqlstate, code)
+        await conn.execute("SET statement_timeout = '200ms'")
+        try:
+            await conn.fetchval(SLOW)
+            raise AssertionError("the slow query did not time out")
+        except asyncpg.PostgresError as e:
+            expect_equal(e.sqlstate, "57014")
         await conn.close()
         try:
             await asyncpg.connect(bad_password_dsn())
