@@ -75,6 +75,24 @@ public class Drivers {
                     expect(ex.getSQLState(), e.getValue());
                 }
             }
+            // Statement.cancel() from another thread sends a CancelRequest.
+            try (Statement s = c.createStatement()) {
+                s.execute("SET statement_timeout = 0");
+                Thread canceller = new Thread(() -> {
+                    try { Thread.sleep(300); s.cancel(); } catch (Exception ignored) { }
+                });
+                long started = System.nanoTime();
+                canceller.start();
+                try {
+                    // Unbounded it runs about 2.7 s (3 rows, 0.9 s each).
+                    s.execute("SELECT count() FROM events WHERE sleepEachRow(0.9) = 0");
+                    throw new AssertionError("the cancelled query finished");
+                } catch (SQLException ex) {
+                    expect(ex.getSQLState(), "57014");
+                }
+                canceller.join();
+                if (System.nanoTime() - started > 2_000_000_000L) throw new AssertionError("the query was not stopped early");
+            }
         }
         try {
             DriverManager.getConnection(url, user, "wrong").close();

@@ -27,8 +27,9 @@ ERRORS = {
     "SELECT * FROM nope": "42P01",
     "INSERT INTO events (pathname) VALUES ('x')": "25006",
 }
-# With `SET statement_timeout = '200ms'` first, this query ends with 57014.
-SLOW = "SELECT count() FROM events WHERE sleepEachRow(0.5) = 0"
+# With `SET statement_timeout = '200ms'` first, this query ends with 57014. Unbounded it
+# runs about 2.7 s (3 rows, 0.9 s each).
+SLOW = "SELECT count() FROM events WHERE sleepEachRow(0.9) = 0"
 
 results = []
 
@@ -52,6 +53,25 @@ def bad_password_dsn():
 def expect_equal(got, want):
     if got != want:
         raise AssertionError(f"got {got!r}, want {want!r}")
+
+
+def cancel_while_running(conn, cancel, execute, error_type, sqlstate_of):
+    """Runs SLOW without a timeout, cancels it from another thread after 0.3 s, and
+    expects 57014 well before the query would have ended (2.7 s)."""
+    import threading
+    import time
+    timer = threading.Timer(0.3, cancel)
+    started = time.monotonic()
+    timer.start()
+    try:
+        execute(SLOW)
+        raise AssertionError("the cancelled query finished")
+    except error_type as e:
+        expect_equal(sqlstate_of(e), "57014")
+    finally:
+        timer.cancel()
+    if time.monotonic() - started > 2.0:
+        raise AssertionError("the query was not stopped early")
 
 
 def psycopg3(binary):
@@ -81,6 +101,10 @@ def psycopg3(binary):
             except psycopg.Error as e:
                 expect_equal(e.sqlstate, "57014")
                 conn.rollback()
+            cur.execute("SET statement_timeout = 0")
+            conn.commit()
+            cancel_while_running(conn, conn.cancel, cur.execute, psycopg.Error, lambda e: e.sqlstate)
+            conn.rollback()
         try:
             psycopg.connect(bad_password_dsn())
             raise AssertionError("a wrong password was accepted")
@@ -113,6 +137,10 @@ def psycopg2_run():
     except psycopg2.Error as e:
         expect_equal(e.pgcode, "57014")
         conn.rollback()
+    cur.execute("SET statement_timeout = 0")
+    conn.commit()
+    cancel_while_running(conn, conn.cancel, cur.execute, psycopg2.Error, lambda e: e.pgcode)
+    conn.rollback()
     conn.close()
     try:
         psycopg2.connect(bad_password_dsn())
