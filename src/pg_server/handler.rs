@@ -254,17 +254,23 @@ fn fields(
         .collect()
 }
 
+/// The type of parameter `i`: the client's own from Parse, else the one inferred from the
+/// statement, else text. Describe reports it and Bind decodes with it.
+fn param_type(statement: &StoredStatement<Prepared>, i: usize) -> Type {
+    statement
+        .parameter_types
+        .get(i)
+        .cloned()
+        .flatten()
+        .or_else(|| statement.statement.param_types.get(i).cloned())
+        .unwrap_or(Type::TEXT)
+}
+
 /// The portal's bound parameters as ClickHouse literals.
 fn bound_params(portal: &Portal<Prepared>) -> PgWireResult<Vec<String>> {
-    let types = &portal.statement.parameter_types;
     (0..portal.parameter_len())
         .map(|i| {
-            let ty = types
-                .get(i)
-                .cloned()
-                .flatten()
-                .or_else(|| portal.statement.statement.param_types.get(i).cloned())
-                .unwrap_or(Type::TEXT);
+            let ty = param_type(&portal.statement, i);
             let format = portal.parameter_format.format_for(i);
             let bytes = portal.parameters.get(i).and_then(|p| p.as_deref());
             super::param::param_to_literal(&ty, format, bytes).map_err(|e| {
@@ -371,24 +377,11 @@ impl ExtendedQueryHandler for QueryHandler {
         PgWireError: From<<C as Sink<PgWireBackendMessage>>::Error>,
     {
         let described = self.describe(client, &target.statement).await?;
-        // The client's own parameter types win over ours.
-        let count = described
-            .params
+        let count = target
+            .parameter_types
             .len()
-            .max(target.parameter_types.len())
             .max(target.statement.param_types.len());
-        let params = (0..count)
-            .map(|i| {
-                target
-                    .parameter_types
-                    .get(i)
-                    .cloned()
-                    .flatten()
-                    .or_else(|| target.statement.param_types.get(i).cloned())
-                    .or_else(|| described.params.get(i).cloned())
-                    .unwrap_or(Type::TEXT)
-            })
-            .collect();
+        let params = (0..count).map(|i| param_type(target, i)).collect();
         Ok(DescribeStatementResponse::new(
             params,
             fields(&described, &[]),

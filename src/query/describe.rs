@@ -19,10 +19,8 @@ use super::classify::{Classified, Kind};
 use super::session::{Session, SessionCommand};
 use super::{resolve, QueryError};
 
-/// A described statement.
+/// A described statement (its parameter types come from Parse; see `infer`).
 pub struct Described {
-    /// One type per `$n`, in order.
-    pub params: Vec<Type>,
     /// The result columns (name, type, typmod); None when it returns no rows.
     pub columns: Option<Vec<(String, Type, i32)>>,
 }
@@ -35,10 +33,7 @@ pub async fn describe(
     session: &Session,
 ) -> Result<Described, QueryError> {
     let Some(first) = statements.first() else {
-        return Ok(Described {
-            params: Vec::new(),
-            columns: None,
-        });
+        return Ok(Described { columns: None });
     };
     let text = |n: &str| (n.to_string(), Type::TEXT, -1);
     let columns = match &first.kind {
@@ -65,7 +60,7 @@ pub async fn describe(
                 database: state.clickhouse.database(),
             }
             .resolve(&mut parsed)?;
-            let count = bind(&mut parsed, &stand_ins)?;
+            bind(&mut parsed, &stand_ins)?;
             let rows = state
                 .clickhouse
                 .fetch_tsv(&format!("DESCRIBE ({parsed}\n)"))
@@ -82,16 +77,12 @@ pub async fn describe(
                 })
                 .collect();
             return Ok(Described {
-                params: vec![Type::TEXT; count],
                 columns: Some(cols),
             });
         }
         _ => None,
     };
-    Ok(Described {
-        params: Vec::new(),
-        columns,
-    })
+    Ok(Described { columns })
 }
 
 /// Replaces each `$n` with the n-th bound value (a ClickHouse literal), or NULL when
