@@ -30,6 +30,7 @@ pub mod server;
 pub mod state;
 pub mod telemetry;
 pub mod template;
+pub mod translate;
 
 pub use config::Config;
 pub use server::run;

@@ -2,10 +2,7 @@
 //! running it (the extended protocol's Describe). Data queries ask ClickHouse with
 //! `DESCRIBE (query)`, parameters standing in as NULL.
 
-use std::ops::ControlFlow;
-
 use pgwire::api::Type;
-use sqlparser::ast::{Expr, Statement, Value, VisitMut, VisitorMut};
 
 use crate::clickhouse::types::ChType;
 use crate::pg_server::types::{pg_type, pg_typmod};
@@ -17,7 +14,7 @@ use crate::state::AppState;
 
 use super::classify::{Classified, Kind};
 use super::session::{Session, SessionCommand};
-use super::{resolve, QueryError};
+use super::QueryError;
 
 /// A described statement (its parameter types come from Parse; see `infer`).
 pub struct Described {
@@ -46,29 +43,45 @@ pub async fn describe(
         }
         Kind::Constant(c) => Some(c.fields().into_iter().map(|(n, t)| (n, t, -1)).collect()),
         Kind::Data => {
-            let mut parsed = first.statement.clone().ok_or_else(|| QueryError::Syntax {
+            let parsed = first.statement.as_ref().ok_or_else(|| QueryError::Syntax {
                 message: "syntax error".into(),
             })?;
-            let stand_ins: Vec<String> = super::infer::infer_known(&parsed, &state.project)
+            let stand_ins: Vec<String> = super::infer::infer_known(parsed, &state.project)
                 .iter()
                 .map(|t| super::infer::stand_in(t.as_ref()))
                 .collect();
-            resolve::Resolver {
-                project: &state.project,
-                principal,
-                catalog: &state.config.postgres.database,
-                database: state.clickhouse.database(),
-            }
-            .resolve(&mut parsed)?;
-            bind(&mut parsed, &stand_ins)?;
+            let translation = crate::translate::translate(
+                parsed,
+                &crate::translate::Env {
+                    project: &state.project,
+                    principal,
+                    catalog: &state.config.postgres.database,
+                    database: state.clickhouse.database(),
+                    params: &stand_ins,
+                },
+            )?;
+            let settings: Vec<String> = super::execute::DATA_QUERY_SETTINGS
+                .iter()
+                .chain(&translation.settings)
+                .map(|(k, v)| format!("{k} = {v}"))
+                .collect();
             let rows = state
                 .clickhouse
-                .fetch_tsv(&format!("DESCRIBE ({parsed}\n)"))
+                .fetch_tsv(&format!(
+                    "DESCRIBE ({}\n) SETTINGS {}",
+                    translation.sql,
+                    settings.join(", ")
+                ))
                 .await?;
+            let names = translation.columns.filter(|n| n.len() == rows.len());
             let cols = rows
                 .into_iter()
-                .filter_map(|r| {
-                    let name = r.first()?.clone();
+                .enumerate()
+                .filter_map(|(i, r)| {
+                    let name = match &names {
+                        Some(n) => n.get(i)?.clone(),
+                        None => r.first()?.clone(),
+                    };
                     let ty = ChType::parse(r.get(1)?).ok();
                     Some(match ty {
                         Some(t) => (name, pg_type(&t), pg_typmod(&t)),
@@ -83,60 +96,4 @@ pub async fn describe(
         _ => None,
     };
     Ok(Described { columns })
-}
-
-/// Replaces each `$n` with the n-th bound value (a ClickHouse literal), or NULL when
-/// `values` is empty (for DESCRIBE). Returns the number of parameters the statement uses.
-pub fn bind(statement: &mut Statement, values: &[String]) -> Result<usize, QueryError> {
-    struct Binder<'v> {
-        values: &'v [String],
-        highest: usize,
-    }
-    impl VisitorMut for Binder<'_> {
-        type Break = QueryError;
-        fn post_visit_expr(&mut self, expr: &mut Expr) -> ControlFlow<QueryError> {
-            let Expr::Value(v) = expr else {
-                return ControlFlow::Continue(());
-            };
-            let Value::Placeholder(p) = &v.value else {
-                return ControlFlow::Continue(());
-            };
-            let Some(n) = p
-                .strip_prefix('$')
-                .and_then(|d| d.parse::<usize>().ok())
-                .filter(|n| *n > 0)
-            else {
-                return ControlFlow::Break(QueryError::Syntax {
-                    message: format!("syntax error at or near \"{p}\""),
-                });
-            };
-            self.highest = self.highest.max(n);
-            let literal = if self.values.is_empty() {
-                "NULL".to_string()
-            } else {
-                match self.values.get(n - 1) {
-                    Some(l) => l.clone(),
-                    None => {
-                        return ControlFlow::Break(QueryError::Coded {
-                            code: "08P01",
-                            message: format!(
-                                "bind message supplies {} parameters, but prepared statement requires at least {n}",
-                                self.values.len()
-                            ),
-                            hint: None,
-                        })
-                    }
-                }
-            };
-            // The literal is already a complete, escaped ClickHouse expression; an unquoted
-            // identifier prints it verbatim.
-            *expr = Expr::Identifier(sqlparser::ast::Ident::new(literal));
-            ControlFlow::Continue(())
-        }
-    }
-    let mut binder = Binder { values, highest: 0 };
-    match statement.visit(&mut binder) {
-        ControlFlow::Break(e) => Err(e),
-        ControlFlow::Continue(()) => Ok(binder.highest),
-    }
 }

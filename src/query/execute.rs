@@ -9,6 +9,21 @@ use crate::clickhouse::{ClickHouse, ClickHouseError};
 use crate::pg_server::encode::{parse_header, Header, REQUIRED_SETTINGS};
 
 use super::QueryError;
+use crate::translate::Translation;
+
+/// What every translated data query needs for PostgreSQL's semantics:
+/// - outer joins fill with NULLs, not default values;
+/// - a column name wins over a select-list alias of the same name (PostgreSQL scoping);
+/// - aggregates over no rows are NULL (`sum`, `avg`, `min`, `max`), `count` stays 0;
+/// - a cast keeps its argument's NULL;
+/// - `ORDER BY 2` and `GROUP BY 1` are positions.
+pub const DATA_QUERY_SETTINGS: &[(&str, &str)] = &[
+    ("join_use_nulls", "1"),
+    ("prefer_column_name_to_alias", "1"),
+    ("aggregate_functions_null_for_empty", "1"),
+    ("cast_keep_nullable", "1"),
+    ("enable_positional_arguments", "1"),
+];
 
 /// A running ClickHouse query: its columns, and the bytes read past the header.
 pub struct ChRows {
@@ -34,17 +49,22 @@ impl ChRows {
 /// Runs `sql` read-only with the session's limits and reads up to the end of the header.
 pub async fn execute(
     ch: &ClickHouse,
-    sql: &str,
+    translation: &Translation,
     timeout: Option<Duration>,
     query_id: String,
 ) -> Result<ChRows, QueryError> {
+    let sql = translation.sql.as_str();
     let mut query = ch
         .client()
         .query_raw(sql)
         .with_setting("readonly", "2")
         .with_setting("session_timezone", "UTC")
         .with_setting("query_id", &query_id);
-    for (name, value) in REQUIRED_SETTINGS {
+    for (name, value) in REQUIRED_SETTINGS
+        .iter()
+        .chain(DATA_QUERY_SETTINGS)
+        .chain(&translation.settings)
+    {
         query = query.with_setting(*name, *value);
     }
     if let Some(t) = timeout {
@@ -57,8 +77,15 @@ pub async fn execute(
     let mut buffered = BytesMut::new();
     loop {
         match parse_header(&buffered) {
-            Ok(Some((header, used))) => {
+            Ok(Some((mut header, used))) => {
                 buffered.advance(used);
+                if let Some(names) = &translation.columns {
+                    if names.len() == header.columns.len() {
+                        for (column, name) in header.columns.iter_mut().zip(names) {
+                            column.name = name.clone();
+                        }
+                    }
+                }
                 return Ok(ChRows {
                     header,
                     buffered,

@@ -1,6 +1,7 @@
 //! The query path, top to bottom in [`run`]: parse → classify → (session statements answered
-//! from the session | constants answered locally | data queries resolved, executed on
-//! ClickHouse and streamed back). Writes are refused as in a read-only transaction.
+//! from the session | constants answered locally | data queries translated (relations
+//! resolved, parameters bound, PostgreSQL semantics kept), executed on ClickHouse whole and
+//! streamed back). Writes are refused as in a read-only transaction.
 
 pub mod classify;
 pub mod constant;
@@ -8,7 +9,6 @@ pub mod describe;
 mod error;
 mod execute;
 pub mod infer;
-pub mod resolve;
 pub mod session;
 pub mod sqlstate;
 
@@ -19,6 +19,7 @@ use pgwire::api::Type;
 
 use crate::auth::Principal;
 use crate::state::AppState;
+use crate::translate;
 
 use classify::Kind;
 pub use error::QueryError;
@@ -146,22 +147,23 @@ async fn run_one(
             hint: Some("The catalog arrives with the pg_catalog issue.".into()),
         }),
         Kind::Data => {
-            let mut parsed = statement
+            let parsed = statement
                 .statement
-                .clone()
+                .as_ref()
                 .ok_or_else(|| QueryError::Syntax {
                     message: "syntax error".into(),
                 })?;
             let state = ctx.state;
-            resolve::Resolver {
-                project: &state.project,
-                principal: ctx.principal,
-                catalog: &state.config.postgres.database,
-                database: state.clickhouse.database(),
-            }
-            .resolve(&mut parsed)?;
-            describe::bind(&mut parsed, params)?;
-            let sql = parsed.to_string();
+            let translation = translate::translate(
+                parsed,
+                &translate::Env {
+                    project: &state.project,
+                    principal: ctx.principal,
+                    catalog: &state.config.postgres.database,
+                    database: state.clickhouse.database(),
+                    params,
+                },
+            )?;
             let query_id = next_query_id();
             if let Some(slot) = &ctx.running {
                 if let Ok(mut running) = slot.lock() {
@@ -170,7 +172,7 @@ async fn run_one(
             }
             let rows = execute::execute(
                 &state.clickhouse,
-                &sql,
+                &translation,
                 ctx.session.statement_timeout(),
                 query_id,
             )

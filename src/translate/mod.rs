@@ -1,0 +1,91 @@
+//! Postgres → ClickHouse: a data query's sqlparser AST (PostgreSQL dialect) is rebuilt as a
+//! ClickHouse query with PostgreSQL's semantics, then rendered as SQL.
+//!
+//! The rewrite is an allowlist. Every node kind is matched explicitly; a construct without
+//! a rule is `0A000` naming it, and nothing unknown is ever forwarded. Relations resolve to
+//! the project's datasources (or the query's own CTEs and subqueries); every function is
+//! either mapped from PostgreSQL or on the reviewed ClickHouse allowlist.
+//!
+//! - [`relation`]: table names → datasource tables, with their column types;
+//! - [`query`]: query shapes (SELECT, joins, set operations, CTEs, ORDER BY, LIMIT);
+//! - [`expr`]: operators, literals, CASE, subqueries;
+//! - [`func`]: PostgreSQL functions and aggregates, and the ClickHouse allowlist;
+//! - [`time`]: `date_trunc`, `extract`, `to_char` masks, intervals;
+//! - [`cast`]: PostgreSQL type names and casts;
+//! - [`ty`]: the PostgreSQL type of each expression, where the rules depend on it;
+//! - [`name`]: PostgreSQL's names for unnamed result columns;
+//! - [`render`]: identifiers and literals as ClickHouse reads them.
+
+mod agg;
+mod cast;
+mod expr;
+mod func;
+mod name;
+mod query;
+pub mod relation;
+mod render;
+mod select;
+mod time;
+mod ty;
+
+use sqlparser::ast::Statement;
+
+use crate::auth::Principal;
+use crate::project::Project;
+use crate::query::QueryError;
+
+pub use ty::Ty;
+
+/// What a translation may see: the project, who is asking, and where the tables live.
+pub struct Env<'a> {
+    pub project: &'a Project,
+    pub principal: &'a Principal,
+    /// The database name clients connect with, accepted as a catalog qualifier.
+    pub catalog: &'a str,
+    /// The ClickHouse database that holds the datasources' tables.
+    pub database: &'a str,
+    /// Bound `$n` parameters, each a complete ClickHouse literal; empty to leave them NULL
+    /// (for Describe).
+    pub params: &'a [String],
+}
+
+/// A translated data query.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Translation {
+    /// The ClickHouse SQL.
+    pub sql: String,
+    /// The result columns' PostgreSQL names, in order, when the translation knows them all
+    /// (it does unless a `*` reads a relation of unknown shape). ClickHouse's own names may
+    /// differ: PostgreSQL allows duplicate names, ClickHouse aliases must be unique.
+    pub columns: Option<Vec<String>>,
+    /// The ClickHouse settings the query needs beyond the defaults every data query gets.
+    pub settings: Vec<(&'static str, &'static str)>,
+}
+
+/// Translates one data query.
+pub fn translate(statement: &Statement, env: &Env) -> Result<Translation, QueryError> {
+    let Statement::Query(q) = statement else {
+        return Err(QueryError::Unsupported {
+            feature: "this statement".into(),
+            hint: None,
+        });
+    };
+    let mut tx = query::Translator::new(env);
+    let (out, shape) = tx.query(q)?;
+    Ok(Translation {
+        sql: out.to_string(),
+        columns: shape.map(|s| s.into_iter().map(|c| c.name).collect()),
+        settings: tx.settings(),
+    })
+}
+
+/// `0A000` for a construct without a translation rule.
+fn unsupported(feature: impl Into<String>) -> QueryError {
+    QueryError::Unsupported {
+        feature: feature.into(),
+        hint: None,
+    }
+}
+
+#[cfg(test)]
+mod tests;

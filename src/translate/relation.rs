@@ -1,0 +1,142 @@
+//! Relations: every table name a data query reads must be a datasource of the project that
+//! the principal may read, or a CTE of the query itself. A datasource becomes its ClickHouse
+//! table, with its columns' types. Qualified names reach only schema `public` of the
+//! configured database: any other schema (`system`, another ClickHouse database) is
+//! `42501`, never forwarded.
+
+use sqlparser::ast::{Ident, ObjectName, ObjectNamePart};
+
+use super::render::normalize;
+use super::{Env, Ty};
+use crate::query::QueryError;
+
+/// Functions that read files, the network, other servers or other tables: never forwarded,
+/// whatever the allowlist says. Lower case.
+pub const FORBIDDEN_FUNCTIONS: &[&str] = &[
+    "file",
+    "url",
+    "s3",
+    "s3cluster",
+    "remote",
+    "remotesecure",
+    "cluster",
+    "clusterallreplicas",
+    "mysql",
+    "postgresql",
+    "mongodb",
+    "redis",
+    "sqlite",
+    "jdbc",
+    "odbc",
+    "hdfs",
+    "hdfscluster",
+    "input",
+    "executable",
+    "azureblobstorage",
+    "gcs",
+    "deltalake",
+    "iceberg",
+    "hudi",
+    "dictionary",
+    "dictget",
+    "dictgetstring",
+    "loop",
+    "merge",
+    "generaterandom",
+    "fuzzjson",
+    "view",
+    "viewifpermitted",
+    "urlcluster",
+    "filecluster",
+    "getsetting",
+    "joinget",
+];
+
+/// A relation in a query's FROM: its name there and its columns, when known.
+#[derive(Debug, Clone)]
+pub struct Rel {
+    /// The alias, or the table's own name.
+    pub name: String,
+    /// Output columns with their types; `None` when the shape is unknown.
+    pub columns: Option<Vec<Column>>,
+}
+
+/// A named, typed column.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Column {
+    pub name: String,
+    pub ty: Ty,
+}
+
+/// Resolves a table name that is not a CTE to its ClickHouse table and columns.
+pub fn datasource(env: &Env, name: &ObjectName) -> Result<(ObjectName, Vec<Column>), QueryError> {
+    let parts: Vec<String> = name
+        .0
+        .iter()
+        .map(|p| match p {
+            ObjectNamePart::Identifier(i) => Ok(normalize(i)),
+            ObjectNamePart::Function(_) => {
+                Err(super::unsupported(format!("the relation name {name}")))
+            }
+        })
+        .collect::<Result<_, _>>()?;
+    let table = match parts.as_slice() {
+        [table] => table.clone(),
+        [schema, table] if schema == "public" => table.clone(),
+        [catalog, schema, table] if catalog == env.catalog && schema == "public" => table.clone(),
+        [schema, _] | [_, schema, _] => {
+            return Err(QueryError::PermissionDenied {
+                kind: "schema",
+                name: schema.clone(),
+            })
+        }
+        _ => {
+            return Err(QueryError::PermissionDenied {
+                kind: "relation",
+                name: name.to_string(),
+            })
+        }
+    };
+    if let Some(ds) = env.project.datasource(&table) {
+        if !env.principal.can_read_datasource(&table) {
+            return Err(QueryError::PermissionDenied {
+                kind: "table",
+                name: table,
+            });
+        }
+        let columns = ds
+            .columns
+            .iter()
+            .map(|c| Column {
+                name: c.name.clone(),
+                ty: Ty::of(&c.ty),
+            })
+            .collect();
+        let target = ObjectName::from(vec![
+            super::render::ident(env.database),
+            super::render::ident(&table),
+        ]);
+        return Ok((target, columns));
+    }
+    if env.project.pipe(&table).is_some_and(|p| p.is_endpoint())
+        && env.principal.can_read_pipe(&table)
+    {
+        return Err(QueryError::Unsupported {
+            feature: format!("reading the pipe {table} over the Postgres door"),
+            hint: Some(format!(
+                "Use GET /v0/pipes/{table}.json on the HTTP door for now."
+            )),
+        });
+    }
+    Err(QueryError::UndefinedTable { name: table })
+}
+
+/// Is `name` (any case, any qualification) a function that must never be forwarded?
+pub fn is_forbidden_function(name: &ObjectName) -> bool {
+    name.0.iter().any(|p| match p {
+        ObjectNamePart::Identifier(Ident { value, .. }) => {
+            FORBIDDEN_FUNCTIONS.contains(&value.to_lowercase().as_str())
+        }
+        ObjectNamePart::Function(_) => true,
+    })
+}

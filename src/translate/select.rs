@@ -1,0 +1,680 @@
+//! One SELECT: FROM and joins, the select list with PostgreSQL's column names, WHERE,
+//! GROUP BY, HAVING, WINDOW, ORDER BY and DISTINCT [ON].
+//!
+//! - Every result column gets PostgreSQL's name (`count`, `?column?`, the alias folded to
+//!   lower case); ClickHouse aliases are made unique, since PostgreSQL allows duplicates.
+//! - `ORDER BY name` means the output column first, as in PostgreSQL: it becomes an ordinal.
+//! - `DISTINCT ON (keys)` is ClickHouse's `LIMIT 1 BY keys`, applied after ORDER BY.
+//! - Joins are ClickHouse's; `join_use_nulls` gives outer joins PostgreSQL's NULLs.
+
+use std::collections::HashMap;
+
+use sqlparser::ast::{
+    Distinct, Expr, GroupByExpr, Join, JoinConstraint, JoinOperator, NamedWindowDefinition,
+    NamedWindowExpr, ObjectName, OrderByExpr, Query, Select, SelectFlavor, SelectItem,
+    SelectItemQualifiedWildcardKind, SetExpr, TableAlias, TableFactor, TableWithJoins,
+    WildcardAdditionalOptions,
+};
+
+use super::query::{order_item, Shape, Translator};
+use super::relation::{self, Column, Rel};
+use super::render::{ident, normalize};
+use super::{name, unsupported};
+use crate::query::QueryError;
+
+/// A translated SELECT, with what its enclosing query needs.
+pub struct SelectOut {
+    pub select: Select,
+    pub shape: Shape,
+    pub order_by: Option<Vec<OrderByExpr>>,
+    pub distinct_on: Vec<Expr>,
+}
+
+impl Translator<'_> {
+    pub fn select(
+        &mut self,
+        s: &Select,
+        order: Option<&[OrderByExpr]>,
+    ) -> Result<SelectOut, QueryError> {
+        check_plain(s)?;
+        self.scopes.push(vec![]);
+        let result = self.select_in_scope(s, order);
+        self.scopes.pop();
+        result
+    }
+
+    fn select_in_scope(
+        &mut self,
+        s: &Select,
+        order: Option<&[OrderByExpr]>,
+    ) -> Result<SelectOut, QueryError> {
+        let mut from = Vec::with_capacity(s.from.len());
+        for twj in &s.from {
+            from.push(self.table_with_joins(twj)?);
+        }
+        let (projection, shape) = self.projection(&s.projection)?;
+        let selection = match &s.selection {
+            Some(e) => Some(self.expr(e)?.expr),
+            None => None,
+        };
+        let group_by = match &s.group_by {
+            GroupByExpr::Expressions(exprs, modifiers) if modifiers.is_empty() => {
+                let mut out = Vec::with_capacity(exprs.len());
+                for e in exprs {
+                    out.push(self.group_item(e)?);
+                }
+                GroupByExpr::Expressions(out, vec![])
+            }
+            _ => return Err(unsupported("this GROUP BY form")),
+        };
+        let having = match &s.having {
+            Some(e) => Some(self.expr(e)?.expr),
+            None => None,
+        };
+        let mut named_window = Vec::with_capacity(s.named_window.len());
+        for NamedWindowDefinition(name, def) in &s.named_window {
+            let def = match def {
+                NamedWindowExpr::WindowSpec(spec) => {
+                    NamedWindowExpr::WindowSpec(self.window_spec(spec)?)
+                }
+                NamedWindowExpr::NamedWindow(n) => {
+                    NamedWindowExpr::NamedWindow(ident(&normalize(n)))
+                }
+            };
+            named_window.push(NamedWindowDefinition(ident(&normalize(name)), def));
+        }
+        let order_by = match order {
+            Some(items) => Some(self.order_by(items, &s.projection, &shape)?),
+            None => None,
+        };
+        let (distinct, distinct_on) = match &s.distinct {
+            None | Some(Distinct::All) => (None, vec![]),
+            Some(Distinct::Distinct) => (Some(Distinct::Distinct), vec![]),
+            Some(Distinct::On(keys)) => {
+                let mut out = Vec::with_capacity(keys.len());
+                for k in keys {
+                    out.push(self.expr(k)?.expr);
+                }
+                (None, out)
+            }
+        };
+        let select = Select {
+            select_token: s.select_token.clone(),
+            optimizer_hints: vec![],
+            distinct,
+            select_modifiers: None,
+            top: None,
+            top_before_distinct: false,
+            projection,
+            exclude: None,
+            into: None,
+            from,
+            lateral_views: vec![],
+            prewhere: None,
+            selection,
+            connect_by: vec![],
+            group_by,
+            cluster_by: vec![],
+            distribute_by: vec![],
+            sort_by: vec![],
+            having,
+            named_window,
+            qualify: None,
+            window_before_qualify: false,
+            value_table_mode: None,
+            flavor: SelectFlavor::Standard,
+        };
+        Ok(SelectOut {
+            select,
+            shape,
+            order_by,
+            distinct_on,
+        })
+    }
+
+    fn table_with_joins(&mut self, twj: &TableWithJoins) -> Result<TableWithJoins, QueryError> {
+        let relation = self.table_factor(&twj.relation)?;
+        let mut joins = Vec::with_capacity(twj.joins.len());
+        for j in &twj.joins {
+            joins.push(self.join(j)?);
+        }
+        // `(a JOIN b ON ..) JOIN c`: ClickHouse has no parenthesised joins; a left-deep
+        // nest is the same join written flat.
+        if let TableFactor::NestedJoin {
+            table_with_joins,
+            alias: None,
+        } = relation
+        {
+            let mut flat = *table_with_joins;
+            flat.joins.extend(joins);
+            return Ok(flat);
+        }
+        Ok(TableWithJoins { relation, joins })
+    }
+
+    fn join(&mut self, j: &Join) -> Result<Join, QueryError> {
+        if j.global {
+            return Err(unsupported("GLOBAL JOIN"));
+        }
+        let relation = self.table_factor(&j.relation)?;
+        let join_operator = match &j.join_operator {
+            JoinOperator::Join(c) | JoinOperator::Inner(c) => {
+                JoinOperator::Inner(self.constraint(c)?)
+            }
+            JoinOperator::Left(c) | JoinOperator::LeftOuter(c) => {
+                JoinOperator::LeftOuter(self.constraint(c)?)
+            }
+            JoinOperator::Right(c) | JoinOperator::RightOuter(c) => {
+                JoinOperator::RightOuter(self.constraint(c)?)
+            }
+            JoinOperator::FullOuter(c) => JoinOperator::FullOuter(self.constraint(c)?),
+            JoinOperator::CrossJoin(JoinConstraint::None) => {
+                JoinOperator::CrossJoin(JoinConstraint::None)
+            }
+            _ => return Err(unsupported("this kind of join")),
+        };
+        Ok(Join {
+            relation,
+            global: false,
+            join_operator,
+        })
+    }
+
+    fn constraint(&mut self, c: &JoinConstraint) -> Result<JoinConstraint, QueryError> {
+        match c {
+            JoinConstraint::On(e) => Ok(JoinConstraint::On(self.expr(e)?.expr)),
+            JoinConstraint::Using(names) => {
+                let mut out = Vec::with_capacity(names.len());
+                for n in names {
+                    let col = match n.0.as_slice() {
+                        [sqlparser::ast::ObjectNamePart::Identifier(i)] => normalize(i),
+                        _ => return Err(unsupported(format!("USING ({n})"))),
+                    };
+                    out.push(ObjectName::from(vec![ident(&col)]));
+                    self.hide_using_column(&col);
+                }
+                Ok(JoinConstraint::Using(out))
+            }
+            JoinConstraint::Natural => Err(unsupported("NATURAL JOIN")),
+            JoinConstraint::None => Err(unsupported("a join without ON or USING")),
+        }
+    }
+
+    /// After `USING (col)`, `*` shows `col` once: hide it in the join's right side.
+    fn hide_using_column(&mut self, col: &str) {
+        let Some(scope) = self.scopes.last_mut() else {
+            return;
+        };
+        if let Some(Rel {
+            columns: Some(cols),
+            ..
+        }) = scope.last_mut()
+        {
+            cols.retain(|c| c.name != col);
+        }
+    }
+
+    fn table_factor(&mut self, f: &TableFactor) -> Result<TableFactor, QueryError> {
+        match f {
+            TableFactor::Table {
+                name,
+                alias,
+                args,
+                with_hints,
+                version: None,
+                with_ordinality: false,
+                partitions,
+                json_path: None,
+                sample: None,
+                index_hints,
+            } if with_hints.is_empty() && partitions.is_empty() && index_hints.is_empty() => {
+                if let Some(args) = args {
+                    return self.table_function(name, args, alias.as_ref());
+                }
+                let cte = match name.0.as_slice() {
+                    [sqlparser::ast::ObjectNamePart::Identifier(i)] => {
+                        let n = normalize(i);
+                        self.ctes.iter().rev().find(|(c, _)| *c == n).cloned()
+                    }
+                    _ => None,
+                };
+                let (target, own_name, columns) = match cte {
+                    Some((n, shape)) => (ObjectName::from(vec![ident(&n)]), n, shape),
+                    None => {
+                        let (target, cols) = relation::datasource(self.env, name)?;
+                        let own = match target.0.last() {
+                            Some(sqlparser::ast::ObjectNamePart::Identifier(i)) => i.value.clone(),
+                            _ => String::new(),
+                        };
+                        (target, own, Some(cols))
+                    }
+                };
+                let (alias_name, columns) = self.alias(alias.as_ref(), own_name, columns)?;
+                self.add_rel(Rel {
+                    name: alias_name.clone(),
+                    columns,
+                });
+                Ok(TableFactor::Table {
+                    name: target,
+                    alias: Some(table_alias(&alias_name)),
+                    args: None,
+                    with_hints: vec![],
+                    version: None,
+                    with_ordinality: false,
+                    partitions: vec![],
+                    json_path: None,
+                    sample: None,
+                    index_hints: vec![],
+                })
+            }
+            TableFactor::Derived {
+                lateral: false,
+                subquery,
+                alias,
+                sample: None,
+            } => {
+                // A derived table sees the enclosing queries' scopes, not its siblings.
+                let sibling = self.scopes.pop();
+                let translated = self.query(subquery);
+                if let Some(s) = sibling {
+                    self.scopes.push(s);
+                }
+                let (mut query, mut shape) = translated?;
+                let alias_name = match alias {
+                    Some(a) => normalize(&a.name),
+                    None => String::new(),
+                };
+                if let Some(a) = alias {
+                    if !a.columns.is_empty() {
+                        let names: Vec<String> =
+                            a.columns.iter().map(|c| normalize(&c.name)).collect();
+                        (query, shape) = rename_outputs(query, shape, &names)?;
+                    }
+                }
+                self.add_rel(Rel {
+                    name: alias_name.clone(),
+                    columns: shape,
+                });
+                Ok(TableFactor::Derived {
+                    lateral: false,
+                    subquery: Box::new(query),
+                    alias: (!alias_name.is_empty()).then(|| table_alias(&alias_name)),
+                    sample: None,
+                })
+            }
+            TableFactor::Derived { lateral: true, .. } => Err(unsupported("LATERAL subqueries")),
+            TableFactor::NestedJoin {
+                table_with_joins,
+                alias: None,
+            } => {
+                let inner = self.table_with_joins(table_with_joins)?;
+                Ok(TableFactor::NestedJoin {
+                    table_with_joins: Box::new(inner),
+                    alias: None,
+                })
+            }
+            TableFactor::UNNEST { .. } => Err(unsupported("UNNEST in FROM")),
+            TableFactor::Function { name, .. } => Err(QueryError::Unsupported {
+                feature: format!("table function {name}"),
+                hint: Some("Only the project's datasources and pipes can be read.".into()),
+            }),
+            _ => Err(unsupported("this FROM item")),
+        }
+    }
+
+    /// `AS alias(col, ...)` on a relation: its name in the query and its columns renamed.
+    fn alias(
+        &self,
+        alias: Option<&TableAlias>,
+        own: String,
+        columns: Shape,
+    ) -> Result<(String, Shape), QueryError> {
+        let Some(a) = alias else {
+            return Ok((own, columns));
+        };
+        if !a.columns.is_empty() {
+            return Err(unsupported("column aliases on a table (AS t(a, b))"));
+        }
+        Ok((normalize(&a.name), columns))
+    }
+
+    fn add_rel(&mut self, rel: Rel) {
+        if self.scopes.is_empty() {
+            self.scopes.push(vec![]);
+        }
+        if let Some(scope) = self.scopes.last_mut() {
+            scope.push(rel);
+        }
+    }
+
+    /// Table functions: only `generate_series`, as a subquery over `range`.
+    fn table_function(
+        &mut self,
+        name: &ObjectName,
+        args: &sqlparser::ast::TableFunctionArgs,
+        alias: Option<&TableAlias>,
+    ) -> Result<TableFactor, QueryError> {
+        let lower = name.to_string().to_lowercase();
+        if lower != "generate_series" || args.settings.is_some() {
+            return Err(QueryError::Unsupported {
+                feature: format!("table function {name}"),
+                hint: Some("Only the project's datasources and pipes can be read.".into()),
+            });
+        }
+        let mut exprs = Vec::with_capacity(args.args.len());
+        for a in &args.args {
+            match a {
+                sqlparser::ast::FunctionArg::Unnamed(sqlparser::ast::FunctionArgExpr::Expr(e)) => {
+                    exprs.push(self.expr(e)?)
+                }
+                _ => return Err(unsupported("this generate_series argument")),
+            }
+        }
+        let (rel_name, col_name) = match alias {
+            Some(a) => (
+                normalize(&a.name),
+                a.columns
+                    .first()
+                    .map(|c| normalize(&c.name))
+                    .unwrap_or_else(|| normalize(&a.name)),
+            ),
+            None => ("generate_series".to_string(), "generate_series".to_string()),
+        };
+        let (series, ty) = super::func::generate_series(exprs)?;
+        let sql = format!("SELECT {} AS {}", series, ident(&col_name));
+        let subquery = sqlparser::parser::Parser::new(&sqlparser::dialect::ClickHouseDialect {})
+            .try_with_sql(&sql)
+            .and_then(|mut p| p.parse_query())
+            .map_err(|e| QueryError::Coded {
+                code: "XX000",
+                message: format!("internal error rendering generate_series: {e}"),
+                hint: None,
+            })?;
+        self.add_rel(Rel {
+            name: rel_name.clone(),
+            columns: Some(vec![Column { name: col_name, ty }]),
+        });
+        Ok(TableFactor::Derived {
+            lateral: false,
+            subquery,
+            alias: Some(table_alias(&rel_name)),
+            sample: None,
+        })
+    }
+
+    /// The select list: each item translated and named as PostgreSQL names it.
+    fn projection(&mut self, items: &[SelectItem]) -> Result<(Vec<SelectItem>, Shape), QueryError> {
+        let mut out = Vec::with_capacity(items.len());
+        let mut shape: Vec<Column> = Vec::with_capacity(items.len());
+        let mut known = true;
+        let mut used: HashMap<String, usize> = HashMap::new();
+        for item in items {
+            let (expr, pg_name) = match item {
+                SelectItem::UnnamedExpr(e) => (e, name::figure(e)),
+                SelectItem::ExprWithAlias { expr, alias } => (expr, normalize(alias)),
+                SelectItem::Wildcard(opts) => {
+                    check_wildcard(opts)?;
+                    match self.star(None) {
+                        Some(cols) => {
+                            for c in cols {
+                                out.push(aliased(c.expr, &c.column.name, &mut used));
+                                shape.push(c.column);
+                            }
+                        }
+                        None => {
+                            known = false;
+                            out.push(SelectItem::Wildcard(WildcardAdditionalOptions::default()));
+                        }
+                    }
+                    continue;
+                }
+                SelectItem::QualifiedWildcard(
+                    SelectItemQualifiedWildcardKind::ObjectName(n),
+                    opts,
+                ) => {
+                    check_wildcard(opts)?;
+                    let qualifier = match n.0.as_slice() {
+                        [sqlparser::ast::ObjectNamePart::Identifier(i)] => normalize(i),
+                        _ => return Err(unsupported(format!("{n}.*"))),
+                    };
+                    match self.star(Some(&qualifier)) {
+                        Some(cols) => {
+                            for c in cols {
+                                out.push(aliased(c.expr, &c.column.name, &mut used));
+                                shape.push(c.column);
+                            }
+                        }
+                        None => {
+                            known = false;
+                            out.push(SelectItem::QualifiedWildcard(
+                                SelectItemQualifiedWildcardKind::ObjectName(ObjectName::from(
+                                    vec![ident(&qualifier)],
+                                )),
+                                WildcardAdditionalOptions::default(),
+                            ));
+                        }
+                    }
+                    continue;
+                }
+                _ => return Err(unsupported("this select-list item")),
+            };
+            let t = self.expr(expr)?;
+            shape.push(Column {
+                name: pg_name.clone(),
+                ty: t.ty.clone(),
+            });
+            let value = t.output();
+            out.push(aliased(value, &pg_name, &mut used));
+        }
+        Ok((out, known.then_some(shape)))
+    }
+
+    /// The columns `*` (or `q.*`) stands for, each as a qualified reference; `None` when a
+    /// relation's shape is unknown.
+    fn star(&self, qualifier: Option<&str>) -> Option<Vec<StarColumn>> {
+        let scope = self.scopes.last()?;
+        let mut out = vec![];
+        let mut any = false;
+        for rel in scope {
+            if qualifier.is_some_and(|q| q != rel.name) {
+                continue;
+            }
+            any = true;
+            for c in rel.columns.as_ref()? {
+                let expr = if rel.name.is_empty() {
+                    Expr::Identifier(ident(&c.name))
+                } else {
+                    Expr::CompoundIdentifier(vec![ident(&rel.name), ident(&c.name)])
+                };
+                out.push(StarColumn {
+                    expr,
+                    column: c.clone(),
+                });
+            }
+        }
+        any.then_some(out)
+    }
+
+    /// One GROUP BY item: ordinals stay ordinals; ROLLUP/CUBE/GROUPING SETS need NULLs.
+    fn group_item(&mut self, e: &Expr) -> Result<Expr, QueryError> {
+        let sets = |tx: &mut Self, sets: &Vec<Vec<Expr>>| -> Result<Vec<Vec<Expr>>, QueryError> {
+            tx.grouping_sets = true;
+            sets.iter()
+                .map(|set| set.iter().map(|x| Ok(tx.expr(x)?.expr)).collect())
+                .collect()
+        };
+        Ok(match e {
+            Expr::Rollup(s) => Expr::Rollup(sets(self, s)?),
+            Expr::Cube(s) => Expr::Cube(sets(self, s)?),
+            Expr::GroupingSets(s) => Expr::GroupingSets(sets(self, s)?),
+            _ => self.expr(e)?.expr,
+        })
+    }
+
+    /// ORDER BY of a SELECT: an output column's name or an ordinal means that column; any
+    /// other expression is over the input.
+    fn order_by(
+        &mut self,
+        items: &[OrderByExpr],
+        projection: &[SelectItem],
+        shape: &Shape,
+    ) -> Result<Vec<OrderByExpr>, QueryError> {
+        let output_names: Vec<Option<String>> = projection
+            .iter()
+            .map(|item| match item {
+                SelectItem::ExprWithAlias { alias, .. } => Some(normalize(alias)),
+                SelectItem::UnnamedExpr(e) => Some(name::figure(e)),
+                _ => None,
+            })
+            .collect();
+        let has_star = output_names.iter().any(|n| n.is_none());
+        let mut out = Vec::with_capacity(items.len());
+        for item in items {
+            if item.with_fill.is_some() {
+                return Err(unsupported("WITH FILL"));
+            }
+            let by_name = match &item.expr {
+                Expr::Identifier(i) if !has_star => {
+                    let n = normalize(i);
+                    let mut hits = output_names
+                        .iter()
+                        .enumerate()
+                        .filter(|(_, o)| o.as_deref() == Some(n.as_str()));
+                    match (hits.next(), hits.next()) {
+                        (Some((pos, _)), None) => Some(pos + 1),
+                        (Some(_), Some(_)) => {
+                            return Err(QueryError::Coded {
+                                code: "42702",
+                                message: format!("ORDER BY \"{n}\" is ambiguous"),
+                                hint: None,
+                            })
+                        }
+                        _ => None,
+                    }
+                }
+                _ => None,
+            };
+            let expr = match by_name {
+                Some(pos) => super::render::number(&pos.to_string()),
+                None => self.expr(&item.expr)?.expr,
+            };
+            let _ = shape;
+            out.push(order_item(expr, &item.options));
+        }
+        Ok(out)
+    }
+}
+
+struct StarColumn {
+    expr: Expr,
+    column: Column,
+}
+
+/// `expr AS name`, with the ClickHouse alias made unique; a bare column already named
+/// `name` needs none.
+fn aliased(expr: Expr, pg_name: &str, used: &mut HashMap<String, usize>) -> SelectItem {
+    let count = used.entry(pg_name.to_string()).or_insert(0);
+    *count += 1;
+    let alias = if *count == 1 {
+        pg_name.to_string()
+    } else {
+        format!("{pg_name}_{count}")
+    };
+    match &expr {
+        Expr::Identifier(i) if i.value == alias => SelectItem::UnnamedExpr(expr),
+        _ => SelectItem::ExprWithAlias {
+            expr,
+            alias: ident(&alias),
+        },
+    }
+}
+
+fn table_alias(name: &str) -> TableAlias {
+    TableAlias {
+        explicit: true,
+        name: ident(name),
+        columns: vec![],
+        at: None,
+    }
+}
+
+fn check_wildcard(opts: &WildcardAdditionalOptions) -> Result<(), QueryError> {
+    if opts.opt_ilike.is_some()
+        || opts.opt_exclude.is_some()
+        || opts.opt_except.is_some()
+        || opts.opt_replace.is_some()
+        || opts.opt_rename.is_some()
+    {
+        return Err(unsupported("this wildcard form"));
+    }
+    Ok(())
+}
+
+/// The clauses PostgreSQL has but a data query may not use, or that are not PostgreSQL's.
+fn check_plain(s: &Select) -> Result<(), QueryError> {
+    if s.into.is_some() {
+        return Err(QueryError::ReadOnly {
+            statement: "SELECT INTO".into(),
+        });
+    }
+    if s.top.is_some()
+        || s.select_modifiers.is_some()
+        || s.exclude.is_some()
+        || !s.lateral_views.is_empty()
+        || s.prewhere.is_some()
+        || !s.connect_by.is_empty()
+        || !s.cluster_by.is_empty()
+        || !s.distribute_by.is_empty()
+        || !s.sort_by.is_empty()
+        || s.qualify.is_some()
+        || s.value_table_mode.is_some()
+        || !s.optimizer_hints.is_empty()
+    {
+        return Err(unsupported("this SELECT clause"));
+    }
+    Ok(())
+}
+
+/// Renames a query's result columns (`WITH x(a, b) AS`, `(subquery) AS t(a, b)`): the
+/// select list's aliases change, the rest stays.
+pub fn rename_outputs(
+    mut query: Query,
+    shape: Shape,
+    names: &[String],
+) -> Result<(Query, Shape), QueryError> {
+    let SetExpr::Select(select) = query.body.as_mut() else {
+        return Err(unsupported("column aliases on a set operation"));
+    };
+    if names.len() > select.projection.len() {
+        return Err(QueryError::Coded {
+            code: "42P10",
+            message: format!(
+                "table has {} columns available but {} columns specified",
+                select.projection.len(),
+                names.len()
+            ),
+            hint: None,
+        });
+    }
+    for (item, name) in select.projection.iter_mut().zip(names) {
+        let expr = match item {
+            SelectItem::UnnamedExpr(e) => e.clone(),
+            SelectItem::ExprWithAlias { expr, .. } => expr.clone(),
+            _ => return Err(unsupported("column aliases over *")),
+        };
+        *item = SelectItem::ExprWithAlias {
+            expr,
+            alias: ident(name),
+        };
+    }
+    let shape = shape.map(|cols| {
+        cols.into_iter()
+            .enumerate()
+            .map(|(i, c)| Column {
+                name: names.get(i).cloned().unwrap_or(c.name),
+                ty: c.ty,
+            })
+            .collect()
+    });
+    Ok((query, shape))
+}
