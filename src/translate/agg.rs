@@ -16,8 +16,9 @@ use sqlparser::ast::{
     WindowFrameBound, WindowFrameUnits, WindowSpec, WindowType,
 };
 
+use super::allowlist::{plain_number, unknown_function, CLICKHOUSE_ALLOWLIST};
 use super::expr::Typed;
-use super::func::{lambda, unknown_function, CLICKHOUSE_ALLOWLIST};
+use super::func::lambda;
 use super::query::{order_item, Translator};
 use super::render::{call, function, ident, normalize, number, parametric};
 use super::{unsupported, Ty};
@@ -243,10 +244,7 @@ impl Translator<'_> {
                     .iter()
                     .find(|n| n.eq_ignore_ascii_case(raw))
                 {
-                    let args = items
-                        .into_iter()
-                        .map(|t| super::func::plain_number(t.expr))
-                        .collect();
+                    let args = items.into_iter().map(|t| plain_number(t.expr)).collect();
                     (*canonical, args, Ty::Unknown, true)
                 } else {
                     return Err(unknown_function(raw));

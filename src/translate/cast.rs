@@ -229,7 +229,7 @@ impl Translator<'_> {
                 Ok(Typed::exact(ch_cast(string(trimmed), &ch), Ty::Numeric))
             }
             Ty::Array(elem) => {
-                let items = super::func::parse_pg_array(text).ok_or_else(invalid)?;
+                let items = super::array::parse_pg_array(text).ok_or_else(invalid)?;
                 let elem_target = Target {
                     ty: (**elem).clone(),
                     length: None,

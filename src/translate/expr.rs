@@ -1,20 +1,14 @@
-//! Expressions: column references, literals, operators, CASE, subqueries. Functions are in
-//! `func.rs`, casts in `cast.rs`, time in `time.rs`.
+//! Expressions: column references, literals, CASE, subqueries, IN, BETWEEN. Operators are
+//! in `operator.rs`, functions in `func.rs`, casts in `cast.rs`, time in `time.rs`.
 //!
-//! Each rule keeps PostgreSQL's meaning:
-//! - `int / int` truncates: `intDiv`; `numeric / numeric` keeps digits: `divideDecimal`.
-//! - `||` is `concat` (NULL in, NULL out), or `arrayConcat` on arrays.
-//! - `~`, `~*`, `!~`, `!~*` are `match` (RE2), case-insensitive with `(?i)`.
-//! - `LIKE … ESCAPE c` is rewritten to ClickHouse's fixed backslash escape.
-//! - `IS [NOT] DISTINCT FROM` treats NULLs as equal; `IS TRUE/FALSE` never yields NULL.
-//! - `x op ANY (array)` is `has`/`arrayExists`; `@>`, `<@`, `&&` are `hasAll`/`hasAny`.
+//! - `IS TRUE/FALSE` never yields NULL; `IS [NOT] DISTINCT FROM` is in `operator.rs`.
+//! - A numeric literal is a ClickHouse decimal, so `0.1 + 0.2` is `0.3` as in PostgreSQL.
+//! - `arr[i]` is NULL out of bounds, as in PostgreSQL.
 
-use sqlparser::ast::{
-    BinaryOperator as Op, CaseWhen, Expr, Ident, UnaryOperator, Value, ValueWithSpan,
-};
+use sqlparser::ast::{CaseWhen, Expr, Ident, UnaryOperator, Value, ValueWithSpan};
 
 use super::query::Translator;
-use super::render::{binary, call, ident, nested, normalize, null, number, string};
+use super::render::{call, ident, nested, normalize, null, number, string};
 use super::{unsupported, Ty};
 use crate::query::QueryError;
 
@@ -444,181 +438,6 @@ impl Translator<'_> {
         let t = self.expr(x)?;
         Ok(Typed::new(build(nested(t.expr)), Ty::Bool))
     }
-
-    /// `a IS NOT DISTINCT FROM b`: equal, or both NULL.
-    fn not_distinct(&mut self, a: &Expr, b: &Expr) -> Result<Expr, QueryError> {
-        let a = nested(self.expr(a)?.expr);
-        let b = nested(self.expr(b)?.expr);
-        let both_null = binary(
-            Expr::IsNull(Box::new(a.clone())),
-            Op::And,
-            Expr::IsNull(Box::new(b.clone())),
-        );
-        Ok(call("coalesce", vec![binary(a, Op::Eq, b), both_null]))
-    }
-
-    fn unary(&mut self, op: &UnaryOperator, x: &Expr) -> Result<Typed, QueryError> {
-        // `-9223372036854775808` is one literal in PostgreSQL.
-        if let (UnaryOperator::Minus, Expr::Value(v)) = (op, x) {
-            if let Value::Number(n, _) = &v.value {
-                return Ok(number_literal(&format!("-{n}")));
-            }
-        }
-        let t = self.expr(x)?;
-        Ok(match op {
-            UnaryOperator::Not => Typed::new(not(t.expr), Ty::Bool),
-            UnaryOperator::Minus => Typed::new(
-                Expr::UnaryOp {
-                    op: UnaryOperator::Minus,
-                    expr: Box::new(nested(t.expr)),
-                },
-                t.ty,
-            ),
-            UnaryOperator::Plus => t,
-            UnaryOperator::PGAbs => Typed::new(call("abs", vec![t.expr]), t.ty),
-            UnaryOperator::PGSquareRoot => Typed::new(call("sqrt", vec![t.expr]), Ty::Float8),
-            UnaryOperator::PGCubeRoot => Typed::new(call("cbrt", vec![t.expr]), Ty::Float8),
-            _ => return Err(unsupported(format!("the operator {op}"))),
-        })
-    }
-
-    fn binary(&mut self, left: &Expr, op: &Op, right: &Expr) -> Result<Typed, QueryError> {
-        let l = self.expr(left)?;
-        let r = self.expr(right)?;
-        let bool_of = |e: Expr| Typed::new(e, Ty::Bool);
-        Ok(match op {
-            Op::Plus | Op::Minus if is_time_arith(&l.ty, &r.ty) => super::time::arith(l, op, r)?,
-            Op::Plus | Op::Minus | Op::Multiply => {
-                let ty = Ty::promote(&l.ty, &r.ty);
-                Typed::new(binary(l.expr, op.clone(), r.expr), ty)
-            }
-            Op::Divide => divide(l, r),
-            Op::Modulo => {
-                let ty = Ty::promote(&l.ty, &r.ty);
-                Typed::new(binary(l.expr, Op::Modulo, r.expr), ty)
-            }
-            Op::StringConcat => concat(l, r),
-            Op::Eq | Op::NotEq | Op::Lt | Op::LtEq | Op::Gt | Op::GtEq => {
-                bool_of(binary(l.expr, op.clone(), r.expr))
-            }
-            Op::And | Op::Or => bool_of(binary(l.expr, op.clone(), r.expr)),
-            Op::PGRegexMatch => bool_of(call("match", vec![l.expr, r.expr])),
-            Op::PGRegexIMatch => bool_of(call("match", vec![l.expr, case_insensitive(r.expr)])),
-            Op::PGRegexNotMatch => bool_of(not(call("match", vec![l.expr, r.expr]))),
-            Op::PGRegexNotIMatch => {
-                bool_of(not(call("match", vec![l.expr, case_insensitive(r.expr)])))
-            }
-            Op::PGLikeMatch => bool_of(call("like", vec![l.expr, r.expr])),
-            Op::PGILikeMatch => bool_of(call("ilike", vec![l.expr, r.expr])),
-            Op::PGNotLikeMatch => bool_of(call("notLike", vec![l.expr, r.expr])),
-            Op::PGNotILikeMatch => bool_of(call("notILike", vec![l.expr, r.expr])),
-            Op::PGStartsWith => bool_of(call("startsWith", vec![l.expr, r.expr])),
-            Op::AtArrow => bool_of(call("hasAll", vec![l.expr, r.expr])),
-            Op::ArrowAt => bool_of(call("hasAll", vec![r.expr, l.expr])),
-            Op::PGOverlap => bool_of(call("hasAny", vec![l.expr, r.expr])),
-            Op::Arrow => super::func::json_get(l, r, false),
-            Op::LongArrow => super::func::json_get(l, r, true),
-            Op::PGExp => {
-                let ty = if l.ty == Ty::Numeric || r.ty == Ty::Numeric {
-                    Ty::Numeric
-                } else {
-                    Ty::Float8
-                };
-                Typed::new(call("pow", vec![l.expr, r.expr]), ty)
-            }
-            Op::BitwiseAnd => Typed::new(
-                call("bitAnd", vec![l.expr, r.expr]),
-                Ty::promote(&l.ty, &r.ty),
-            ),
-            Op::BitwiseOr => Typed::new(
-                call("bitOr", vec![l.expr, r.expr]),
-                Ty::promote(&l.ty, &r.ty),
-            ),
-            Op::PGBitwiseXor => Typed::new(
-                call("bitXor", vec![l.expr, r.expr]),
-                Ty::promote(&l.ty, &r.ty),
-            ),
-            Op::PGBitwiseShiftLeft => Typed::new(call("bitShiftLeft", vec![l.expr, r.expr]), l.ty),
-            Op::PGBitwiseShiftRight => {
-                Typed::new(call("bitShiftRight", vec![l.expr, r.expr]), l.ty)
-            }
-            _ => return Err(unsupported(format!("the operator {op}"))),
-        })
-    }
-
-    fn like(
-        &mut self,
-        expr: &Expr,
-        pattern: &Expr,
-        escape: Option<&ValueWithSpan>,
-        negated: bool,
-        insensitive: bool,
-    ) -> Result<Typed, QueryError> {
-        let x = self.expr(expr)?.expr;
-        let p = match escape.map(|v| &v.value) {
-            None => self.expr(pattern)?.expr,
-            Some(Value::SingleQuotedString(c)) => {
-                let Expr::Value(ValueWithSpan {
-                    value: Value::SingleQuotedString(text),
-                    ..
-                }) = pattern
-                else {
-                    return Err(unsupported(
-                        "LIKE … ESCAPE with a pattern that is not a literal",
-                    ));
-                };
-                string(&escape_pattern(text, c)?)
-            }
-            Some(other) => return Err(unsupported(format!("ESCAPE {other}"))),
-        };
-        let name = match (insensitive, negated) {
-            (false, false) => "like",
-            (false, true) => "notLike",
-            (true, false) => "ilike",
-            (true, true) => "notILike",
-        };
-        Ok(Typed::new(call(name, vec![x, p]), Ty::Bool))
-    }
-
-    /// `x op ANY (array)` / `x op ALL (array)`; `= ANY (subquery)` is `IN`.
-    fn any_all(
-        &mut self,
-        left: &Expr,
-        op: &Op,
-        right: &Expr,
-        all: bool,
-    ) -> Result<Typed, QueryError> {
-        let x = self.expr(left)?.expr;
-        let inner = match right {
-            Expr::Nested(inner) => inner.as_ref(),
-            other => other,
-        };
-        if let Expr::Subquery(q) = inner {
-            let (q, _) = self.query(q)?;
-            return match (op, all) {
-                (Op::Eq, false) | (Op::NotEq, true) => Ok(Typed::new(
-                    Expr::InSubquery {
-                        expr: Box::new(nested(x)),
-                        subquery: Box::new(q),
-                        negated: all,
-                    },
-                    Ty::Bool,
-                )),
-                _ => Err(unsupported(format!(
-                    "{op} {} (subquery)",
-                    if all { "ALL" } else { "ANY" }
-                ))),
-            };
-        }
-        let arr = self.expr(right)?.expr;
-        if matches!(op, Op::Eq) && !all {
-            return Ok(Typed::new(call("has", vec![arr, x]), Ty::Bool));
-        }
-        let element = Expr::Identifier(Ident::new("__e"));
-        let lambda = super::func::lambda("__e", binary(x, op.clone(), element));
-        let name = if all { "arrayAll" } else { "arrayExists" };
-        Ok(Typed::new(call(name, vec![lambda, arr]), Ty::Bool))
-    }
 }
 
 /// PostgreSQL's type for a numeric literal: `integer`, `bigint`, else `numeric`. Numeric
@@ -650,62 +469,6 @@ pub fn number_literal(n: &str) -> Typed {
     )
 }
 
-fn is_time_arith(l: &Ty, r: &Ty) -> bool {
-    l.is_temporal() || r.is_temporal() || *l == Ty::Interval || *r == Ty::Interval
-}
-
-/// `/`: integer division truncates toward zero (`intDiv`, which raises on zero as
-/// PostgreSQL does); decimals keep digits; floats divide.
-fn divide(l: Typed, r: Typed) -> Typed {
-    let ty = Ty::promote(&l.ty, &r.ty);
-    if l.ty.is_integer() && r.ty.is_integer() {
-        return Typed::new(call("intDiv", vec![l.expr, r.expr]), ty);
-    }
-    if ty == Ty::Numeric {
-        let as_decimal = |t: Typed| {
-            if t.ty.is_integer() {
-                call("toDecimal128", vec![t.expr, number("0")])
-            } else {
-                t.expr
-            }
-        };
-        return Typed::exact(
-            call(
-                "divideDecimal",
-                vec![as_decimal(l), as_decimal(r), number("16")],
-            ),
-            Ty::Numeric,
-        );
-    }
-    Typed::new(
-        binary(l.expr, Op::Divide, r.expr),
-        if ty == Ty::Unknown { Ty::Float8 } else { ty },
-    )
-}
-
-/// `||`: text concatenation (NULL if either side is), or array concatenation.
-fn concat(l: Typed, r: Typed) -> Typed {
-    match (&l.ty, &r.ty) {
-        (Ty::Array(_), Ty::Array(_)) => {
-            let ty = l.ty.clone();
-            Typed::exact(call("arrayConcat", vec![l.expr, r.expr]), ty)
-        }
-        (Ty::Array(_), _) => {
-            let ty = l.ty.clone();
-            Typed::exact(call("arrayPushBack", vec![l.expr, r.expr]), ty)
-        }
-        (_, Ty::Array(_)) => {
-            let ty = r.ty.clone();
-            Typed::exact(call("arrayPushFront", vec![r.expr, l.expr]), ty)
-        }
-        _ => Typed::exact(call("concat", vec![l.expr, r.expr]), Ty::Text),
-    }
-}
-
-fn case_insensitive(pattern: Expr) -> Expr {
-    call("concat", vec![string("(?i)"), pattern])
-}
-
 pub fn not(e: Expr) -> Expr {
     Expr::UnaryOp {
         op: UnaryOperator::Not,
@@ -715,46 +478,4 @@ pub fn not(e: Expr) -> Expr {
 
 pub fn bool_lit(b: bool) -> Expr {
     Expr::value(Value::Boolean(b))
-}
-
-/// A LIKE pattern with escape character `esc` rewritten for ClickHouse, whose escape is
-/// always the backslash. An empty `esc` means no escape at all.
-fn escape_pattern(pattern: &str, esc: &str) -> Result<String, QueryError> {
-    let mut chars = esc.chars();
-    let esc = match (chars.next(), chars.next()) {
-        (None, _) => None,
-        (Some(c), None) => Some(c),
-        _ => {
-            return Err(QueryError::Coded {
-                code: "22025",
-                message: "invalid escape string".into(),
-                hint: Some("Escape string must be empty or one character.".into()),
-            })
-        }
-    };
-    let mut out = String::with_capacity(pattern.len());
-    let mut it = pattern.chars();
-    while let Some(c) = it.next() {
-        if Some(c) == esc {
-            match it.next() {
-                Some(next) if next == '%' || next == '_' || next == '\\' => {
-                    out.push('\\');
-                    out.push(next);
-                }
-                Some(next) => out.push(next),
-                None => {
-                    return Err(QueryError::Coded {
-                        code: "22025",
-                        message: "LIKE pattern must not end with escape character".into(),
-                        hint: None,
-                    })
-                }
-            }
-        } else if c == '\\' {
-            out.push_str("\\\\");
-        } else {
-            out.push(c);
-        }
-    }
-    Ok(out)
 }

@@ -8,313 +8,12 @@ use sqlparser::ast::{
     TrimWhereField,
 };
 
-use super::expr::{not, Typed};
+use super::expr::Typed;
 use super::query::Translator;
 use super::relation::is_forbidden_function;
 use super::render::{binary, call, null, number, string};
 use super::{time, unsupported, Ty};
 use crate::query::QueryError;
-
-/// ClickHouse functions a power user may call by their ClickHouse names (matched without
-/// regard to case, written in ClickHouse's spelling). Each is a pure function of its
-/// arguments: none reads tables, files, the network or server state.
-pub const CLICKHOUSE_ALLOWLIST: &[&str] = &[
-    // aggregates
-    "uniq",
-    "uniqExact",
-    "uniqCombined",
-    "uniqCombined64",
-    "uniqHLL12",
-    "uniqTheta",
-    "quantile",
-    "quantiles",
-    "quantileExact",
-    "quantilesExact",
-    "quantileTDigest",
-    "quantilesTDigest",
-    "quantileTiming",
-    "median",
-    "medianExact",
-    "countIf",
-    "sumIf",
-    "avgIf",
-    "minIf",
-    "maxIf",
-    "uniqIf",
-    "uniqExactIf",
-    "anyIf",
-    "argMax",
-    "argMin",
-    "any",
-    "anyLast",
-    "groupArray",
-    "groupUniqArray",
-    "groupArraySorted",
-    "topK",
-    "sumMap",
-    "avgWeighted",
-    "simpleLinearRegression",
-    "entropy",
-    "skewPop",
-    "kurtPop",
-    // merge states of AggregatingMergeTree datasources
-    "countMerge",
-    "sumMerge",
-    "avgMerge",
-    "uniqMerge",
-    "uniqExactMerge",
-    "minMerge",
-    "maxMerge",
-    "quantileMerge",
-    "quantilesMerge",
-    "argMaxMerge",
-    "argMinMerge",
-    "groupArrayMerge",
-    "anyMerge",
-    "topKMerge",
-    "uniqCombinedMerge",
-    // time
-    "toStartOfMinute",
-    "toStartOfFiveMinutes",
-    "toStartOfTenMinutes",
-    "toStartOfFifteenMinutes",
-    "toStartOfHour",
-    "toStartOfDay",
-    "toStartOfWeek",
-    "toStartOfMonth",
-    "toStartOfQuarter",
-    "toStartOfYear",
-    "toStartOfInterval",
-    "toMonday",
-    "toDate",
-    "toDate32",
-    "toDateTime",
-    "toDateTime64",
-    "toYYYYMM",
-    "toYYYYMMDD",
-    "toYear",
-    "toQuarter",
-    "toMonth",
-    "toDayOfMonth",
-    "toDayOfWeek",
-    "toDayOfYear",
-    "toHour",
-    "toMinute",
-    "toSecond",
-    "toUnixTimestamp",
-    "toUnixTimestamp64Milli",
-    "toISOWeek",
-    "toISOYear",
-    "toRelativeDayNum",
-    "formatDateTime",
-    "parseDateTimeBestEffort",
-    "parseDateTime64BestEffort",
-    "parseDateTimeBestEffortOrNull",
-    "dateDiff",
-    "dateAdd",
-    "dateSub",
-    "addDays",
-    "addHours",
-    "addMinutes",
-    "addMonths",
-    "addWeeks",
-    "addYears",
-    "subtractDays",
-    "subtractHours",
-    "subtractMonths",
-    "toTimeZone",
-    "fromUnixTimestamp",
-    "fromUnixTimestamp64Milli",
-    "timeSlot",
-    "toIntervalDay",
-    "toIntervalHour",
-    "toIntervalMinute",
-    "toIntervalMonth",
-    "toIntervalWeek",
-    "toIntervalYear",
-    // conditionals and nulls
-    "if",
-    "multiIf",
-    "ifNull",
-    "nullIf",
-    "assumeNotNull",
-    "isNull",
-    "isNotNull",
-    "coalesce",
-    "isFinite",
-    "isNaN",
-    "isInfinite",
-    // conversion
-    "toInt8",
-    "toInt16",
-    "toInt32",
-    "toInt64",
-    "toUInt8",
-    "toUInt16",
-    "toUInt32",
-    "toUInt64",
-    "toFloat32",
-    "toFloat64",
-    "toDecimal32",
-    "toDecimal64",
-    "toDecimal128",
-    "toString",
-    "toFixedString",
-    "toInt64OrNull",
-    "toInt32OrNull",
-    "toFloat64OrNull",
-    "toInt64OrZero",
-    "toFloat64OrZero",
-    "toDateOrNull",
-    "toUUID",
-    "toBool",
-    "toTypeName",
-    "reinterpretAsString",
-    // strings
-    "lowerUTF8",
-    "upperUTF8",
-    "lengthUTF8",
-    "substringUTF8",
-    "positionUTF8",
-    "positionCaseInsensitiveUTF8",
-    "splitByChar",
-    "splitByString",
-    "splitByRegexp",
-    "arrayStringConcat",
-    "replaceAll",
-    "replaceOne",
-    "replaceRegexpAll",
-    "replaceRegexpOne",
-    "extract",
-    "extractAll",
-    "extractGroups",
-    "match",
-    "multiSearchAny",
-    "like",
-    "ilike",
-    "notLike",
-    "startsWith",
-    "endsWith",
-    "empty",
-    "notEmpty",
-    "trimBoth",
-    "trimLeft",
-    "trimRight",
-    "leftPad",
-    "rightPad",
-    "leftUTF8",
-    "rightUTF8",
-    "base64Encode",
-    "base64Decode",
-    "hex",
-    "unhex",
-    "normalizeUTF8NFC",
-    "concatWithSeparator",
-    // URLs and hashes
-    "domain",
-    "domainWithoutWWW",
-    "topLevelDomain",
-    "protocol",
-    "path",
-    "pathFull",
-    "queryString",
-    "fragment",
-    "extractURLParameter",
-    "extractURLParameters",
-    "cutQueryString",
-    "cutURLParameter",
-    "decodeURLComponent",
-    "encodeURLComponent",
-    "cityHash64",
-    "sipHash64",
-    "xxHash64",
-    "murmurHash3_64",
-    "farmFingerprint64",
-    "MD5",
-    "SHA256",
-    // JSON strings
-    "JSONExtractString",
-    "JSONExtractInt",
-    "JSONExtractFloat",
-    "JSONExtractBool",
-    "JSONExtractRaw",
-    "JSONExtractArrayRaw",
-    "JSONHas",
-    "JSONLength",
-    "JSONType",
-    "simpleJSONExtractString",
-    "simpleJSONExtractInt",
-    "simpleJSONExtractFloat",
-    "simpleJSONHas",
-    "visitParamExtractString",
-    "toJSONString",
-    // arrays and maps
-    "has",
-    "hasAll",
-    "hasAny",
-    "indexOf",
-    "arrayElement",
-    "arraySlice",
-    "arrayConcat",
-    "arrayDistinct",
-    "arraySort",
-    "arrayReverseSort",
-    "arrayReverse",
-    "arrayUniq",
-    "arrayCount",
-    "arraySum",
-    "arrayAvg",
-    "arrayMin",
-    "arrayMax",
-    "arrayFilter",
-    "arrayMap",
-    "arrayExists",
-    "arrayAll",
-    "arrayFirst",
-    "arrayEnumerate",
-    "arrayZip",
-    "arrayFlatten",
-    "arrayCompact",
-    "arrayPushBack",
-    "arrayPushFront",
-    "range",
-    "mapKeys",
-    "mapValues",
-    "mapContains",
-    "tupleElement",
-    "untuple",
-    // math and IPs
-    "intDiv",
-    "intDivOrZero",
-    "modulo",
-    "roundBankers",
-    "roundToExp2",
-    "roundDown",
-    "floor",
-    "ceil",
-    "trunc",
-    "exp2",
-    "exp10",
-    "log2",
-    "log10",
-    "sigmoid",
-    "bitAnd",
-    "bitOr",
-    "bitXor",
-    "bitCount",
-    "IPv4NumToString",
-    "IPv4StringToNum",
-    "toIPv4",
-    "toIPv6",
-    "IPv6NumToString",
-    "isIPv4String",
-    "isIPv6String",
-    "geoDistance",
-    "greatCircleDistance",
-    // Slows a query down, within the statement's own time limit (ClickHouse caps it at 3 s
-    // per block): how tests and users reproduce a slow query.
-    "sleepEachRow",
-];
 
 /// A translated argument list.
 pub struct Args {
@@ -347,7 +46,7 @@ impl Translator<'_> {
             _ => None,
         };
         let Some((raw, quoted)) = raw else {
-            return Err(unknown_function(&f.name.to_string()));
+            return Err(super::allowlist::unknown_function(&f.name.to_string()));
         };
         let lower = if quoted {
             raw.clone()
@@ -374,7 +73,7 @@ impl Translator<'_> {
         if let Some(t) = self.scalar(&lower, args.items.clone())? {
             return Ok(t);
         }
-        passthrough(&raw, args.items)
+        super::allowlist::passthrough(&raw, args.items)
     }
 
     /// Translates a call's arguments.
@@ -745,7 +444,7 @@ impl Translator<'_> {
                 Typed::exact(time::wall(call("makeDateTime64", v)), Ty::Timestamp)
             }
             ("generate_series", 2 | 3) => {
-                let (series, ty) = generate_series(a)?;
+                let (series, ty) = super::array::generate_series(a)?;
                 Typed::exact(call("arrayJoin", vec![series]), ty)
             }
             ("array_length", 2) | ("cardinality", 1) => {
@@ -777,119 +476,10 @@ impl Translator<'_> {
         };
         Ok(Some(t))
     }
-
-    /// `format('%s and %I', a, b)` with a literal format string.
-    fn format(&mut self, mut a: Vec<Typed>) -> Result<Typed, QueryError> {
-        let fmt = literal_text(&a.remove(0).expr)
-            .ok_or_else(|| unsupported("format() with a format string that is not a literal"))?;
-        let mut parts = vec![];
-        let mut lit = String::new();
-        let mut args = a.into_iter();
-        let mut chars = fmt.chars();
-        while let Some(c) = chars.next() {
-            if c != '%' {
-                lit.push(c);
-                continue;
-            }
-            match chars.next() {
-                Some('%') => lit.push('%'),
-                Some(spec @ ('s' | 'I' | 'L')) => {
-                    if !lit.is_empty() {
-                        parts.push(string(&std::mem::take(&mut lit)));
-                    }
-                    let arg = args.next().ok_or_else(|| QueryError::Coded {
-                        code: "22023",
-                        message: "too few arguments for format()".into(),
-                        hint: None,
-                    })?;
-                    let text = as_text(arg);
-                    parts.push(match spec {
-                        's' => call("coalesce", vec![text, string("")]),
-                        'I' => call(
-                            "concat",
-                            vec![
-                                string("\""),
-                                call("replaceAll", vec![text, string("\""), string("\"\"")]),
-                                string("\""),
-                            ],
-                        ),
-                        _ => call(
-                            "coalesce",
-                            vec![
-                                call(
-                                    "concat",
-                                    vec![
-                                        string("'"),
-                                        call("replaceAll", vec![text, string("'"), string("''")]),
-                                        string("'"),
-                                    ],
-                                ),
-                                string("NULL"),
-                            ],
-                        ),
-                    });
-                }
-                _ => return Err(unsupported("this format() conversion")),
-            }
-        }
-        if !lit.is_empty() {
-            parts.push(string(&lit));
-        }
-        if parts.is_empty() {
-            return Ok(Typed::exact(string(""), Ty::Text));
-        }
-        if parts.len() == 1 {
-            parts.push(string(""));
-        }
-        Ok(Typed::exact(call("concat", parts), Ty::Text))
-    }
-}
-
-/// A ClickHouse function of the allowlist, in its own spelling.
-fn passthrough(raw: &str, args: Vec<Typed>) -> Result<Typed, QueryError> {
-    let Some(canonical) = CLICKHOUSE_ALLOWLIST
-        .iter()
-        .find(|n| n.eq_ignore_ascii_case(raw))
-    else {
-        return Err(unknown_function(raw));
-    };
-    Ok(Typed::exact(
-        call(
-            canonical,
-            args.into_iter().map(|t| plain_number(t.expr)).collect(),
-        ),
-        Ty::Unknown,
-    ))
-}
-
-/// ClickHouse's own functions take `0.5` as a float: a numeric literal (a decimal, for
-/// PostgreSQL's semantics) goes back to plain digits.
-pub fn plain_number(e: Expr) -> Expr {
-    if let Expr::Function(f) = &e {
-        let name = f.name.to_string();
-        if name == "toDecimal128" || name == "toDecimal256" {
-            if let FunctionArguments::List(l) = &f.args {
-                if let Some(FunctionArg::Unnamed(FunctionArgExpr::Expr(first))) = l.args.first() {
-                    if let Some(text) = literal_text(first) {
-                        return number(&text);
-                    }
-                }
-            }
-        }
-    }
-    e
-}
-
-pub fn unknown_function(name: &str) -> QueryError {
-    QueryError::Coded {
-        code: "42883",
-        message: format!("function {name} does not exist"),
-        hint: Some("pipegate translates PostgreSQL's functions and allows a reviewed list of ClickHouse ones; see docs/compatibility.md.".into()),
-    }
 }
 
 /// A value as text (for concat, format).
-fn as_text(t: Typed) -> Expr {
+pub fn as_text(t: Typed) -> Expr {
     match t.ty {
         Ty::Text | Ty::Unknown => t.expr,
         _ => call("toString", vec![t.expr]),
@@ -901,7 +491,7 @@ pub fn literal_text(e: &Expr) -> Option<String> {
     super::render::string_value(e)
 }
 
-fn ident_expr(name: &str) -> Expr {
+pub fn ident_expr(name: &str) -> Expr {
     Expr::Identifier(sqlparser::ast::Ident::new(name))
 }
 
@@ -924,144 +514,5 @@ pub fn trim(place: Option<TrimWhereField>, chars: Option<Expr>, s: Expr) -> Expr
         trim_what: Some(Box::new(chars.unwrap_or_else(|| string(" ")))),
         expr: Box::new(s),
         trim_characters: None,
-    }
-}
-
-/// `generate_series(start, stop[, step])` over integers, as an array of its values.
-pub fn generate_series(mut a: Vec<Typed>) -> Result<(Expr, Ty), QueryError> {
-    if a.iter().any(|t| t.ty.is_temporal() || t.ty == Ty::Interval) {
-        return Err(unsupported("generate_series over timestamps"));
-    }
-    if a.iter()
-        .any(|t| !(t.ty.is_integer() || t.ty == Ty::Unknown))
-    {
-        return Err(unsupported("generate_series over non-integers"));
-    }
-    let ty = a
-        .iter()
-        .map(|t| t.ty.clone())
-        .reduce(|x, y| Ty::promote(&x, &y))
-        .unwrap_or(Ty::Int4);
-    let ty = if ty == Ty::Unknown { Ty::Int4 } else { ty };
-    let conv = if ty == Ty::Int8 { "toInt64" } else { "toInt32" };
-    let step = if a.len() == 3 {
-        a.remove(2).expr
-    } else {
-        number("1")
-    };
-    let stop = a.remove(1).expr;
-    let start = a.remove(0).expr;
-    // range(start, stop + sign(step), step) includes stop, as PostgreSQL does.
-    let end = binary(stop, Op::Plus, call("sign", vec![step.clone()]));
-    let series = call(
-        "arrayMap",
-        vec![
-            lambda("x", call(conv, vec![ident_expr("x")])),
-            call(
-                "range",
-                vec![
-                    call("toInt64", vec![start]),
-                    call("toInt64", vec![end]),
-                    call("toInt64", vec![step]),
-                ],
-            ),
-        ],
-    );
-    Ok((series, ty))
-}
-
-/// `json -> key` (jsonb) and `json ->> key` (text), over a JSON column or JSON text.
-pub fn json_get(l: Typed, key: Typed, text: bool) -> Typed {
-    let doc = match l.ty {
-        Ty::Text | Ty::Unknown => l.expr,
-        _ => call("toJSONString", vec![l.expr]),
-    };
-    let key = match key.ty {
-        t if t.is_integer() => binary(key.expr, Op::Plus, number("1")),
-        _ => key.expr,
-    };
-    let has = call("JSONHas", vec![doc.clone(), key.clone()]);
-    let value = if text {
-        let is_string = binary(
-            call("JSONType", vec![doc.clone(), key.clone()]),
-            Op::Eq,
-            string("String"),
-        );
-        let is_null = binary(
-            call("JSONType", vec![doc.clone(), key.clone()]),
-            Op::Eq,
-            string("Null"),
-        );
-        call(
-            "multiIf",
-            vec![
-                not(has),
-                null(),
-                is_null,
-                null(),
-                is_string,
-                call("JSONExtractString", vec![doc.clone(), key.clone()]),
-                call("JSONExtractRaw", vec![doc, key]),
-            ],
-        )
-    } else {
-        call(
-            "if",
-            vec![has, call("JSONExtractRaw", vec![doc, key]), null()],
-        )
-    };
-    Typed::exact(value, Ty::Text)
-}
-
-/// PostgreSQL array input (`{1,2,"a b",NULL}`), one level: the elements' texts, `None`
-/// for NULL.
-pub fn parse_pg_array(text: &str) -> Option<Vec<Option<String>>> {
-    let inner = text.trim().strip_prefix('{')?.strip_suffix('}')?;
-    let mut out = vec![];
-    if inner.trim().is_empty() {
-        return Some(out);
-    }
-    let mut chars = inner.chars().peekable();
-    loop {
-        while chars.peek().is_some_and(|c| c.is_whitespace()) {
-            chars.next();
-        }
-        let mut item = String::new();
-        let quoted = chars.peek() == Some(&'"');
-        if quoted {
-            chars.next();
-            loop {
-                match chars.next()? {
-                    '\\' => item.push(chars.next()?),
-                    '"' => break,
-                    c => item.push(c),
-                }
-            }
-            while chars.peek().is_some_and(|c| c.is_whitespace()) {
-                chars.next();
-            }
-        } else {
-            while let Some(&c) = chars.peek() {
-                if c == ',' {
-                    break;
-                }
-                if c == '{' || c == '"' {
-                    return None;
-                }
-                item.push(c);
-                chars.next();
-            }
-            item = item.trim().to_string();
-        }
-        out.push(if !quoted && item.eq_ignore_ascii_case("null") {
-            None
-        } else {
-            Some(item)
-        });
-        match chars.next() {
-            Some(',') => continue,
-            None => return Some(out),
-            Some(_) => return None,
-        }
     }
 }

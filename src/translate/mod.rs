@@ -6,25 +6,32 @@
 //! the project's datasources (or the query's own CTEs and subqueries); every function is
 //! either mapped from PostgreSQL or on the reviewed ClickHouse allowlist.
 //!
-//! - [`relation`]: table names → datasource tables, with their column types;
-//! - [`query`]: query shapes (SELECT, joins, set operations, CTEs, ORDER BY, LIMIT);
-//! - [`expr`]: operators, literals, CASE, subqueries;
-//! - [`func`]: PostgreSQL functions and aggregates, and the ClickHouse allowlist;
-//! - [`time`]: `date_trunc`, `extract`, `to_char` masks, intervals;
-//! - [`cast`]: PostgreSQL type names and casts;
-//! - [`ty`]: the PostgreSQL type of each expression, where the rules depend on it;
-//! - [`name`]: PostgreSQL's names for unnamed result columns;
-//! - [`render`]: identifiers and literals as ClickHouse reads them.
+//! - `relation`: table names → datasource tables, with their column types;
+//! - `query`, `select`, `from`: query shapes (WITH, set operations, ORDER BY, LIMIT; the
+//!   select list and its names; FROM and joins);
+//! - `expr`, `operator`, `pattern`: expressions, operators, LIKE/regex/ANY;
+//! - `func`, `agg`, `allowlist`: PostgreSQL's functions, aggregates and windows, and the
+//!   reviewed ClickHouse functions;
+//! - `time`, `cast`, `array`, `text`: dates and intervals, casts and typed literals, arrays
+//!   and `generate_series`, `format()` and JSON;
+//! - `ty`, `name`, `render`: PostgreSQL types of expressions, PostgreSQL's column names,
+//!   and identifiers and literals quoted as ClickHouse reads them.
 
 mod agg;
+mod allowlist;
+mod array;
 mod cast;
 mod expr;
+mod from;
 mod func;
 mod name;
+mod operator;
+mod pattern;
 mod query;
 pub mod relation;
 mod render;
 mod select;
+mod text;
 mod time;
 mod ty;
 
