@@ -1,8 +1,9 @@
 // The Postgres door through node-postgres: SCRAM login, exact values with and without a
-// bound parameter, the SQLSTATEs of a syntax error, an unknown table, a write and a bad
-// password.   PIPEGATE_TEST_DSN=postgresql://admin:SECRET@127.0.0.1:PORT/pipegate node drivers.js
+// bound parameter, the SQLSTATEs of a syntax error, an unknown table, a write, a statement
+// timeout and a bad password, and a running query cancelled (CancelRequest).
+//   PIPEGATE_TEST_DSN=postgresql://admin:SECRET@127.0.0.1:PORT/pipegate node drivers.js
 // Prints one line per check and `N passed, M failed`; exits non-zero on any failure.
-const { Client } = require("pg");
+const { Client, Query } = require("pg");
 const assert = require("node:assert/strict");
 
 const dsn = process.env.PIPEGATE_TEST_DSN;
@@ -37,8 +38,36 @@ async function run() {
   await assert.rejects(bad.connect(), e => e.code === "28P01");
 }
 
+// Client.cancel(client, query) opens a connection of its own and sends a CancelRequest with
+// the running client's backend pid and secret; the query then fails with 57014.
+async function cancel() {
+  const c = new Client({ connectionString: dsn });
+  await c.connect();
+  try {
+    const started = Date.now();
+    // Unbounded it runs about 2 s (3 rows, 0.9 s each, on 2 threads here).
+    const q = c.query(new Query("SELECT count() FROM events WHERE sleepEachRow(0.9) = 0"));
+    const ended = new Promise((resolve) => {
+      q.on("error", resolve);
+      q.on("end", () => resolve(null));
+    });
+    setTimeout(() => new Client({ connectionString: dsn }).cancel(c, q), 300);
+    const e = await ended;
+    assert.ok(e, "the cancelled query finished");
+    assert.equal(e.code, "57014", e.message);
+    assert.equal(e.message, "canceling statement due to user request");
+    const elapsed = Date.now() - started;
+    assert.ok(elapsed < 2000, `the query was not stopped early (${elapsed} ms)`);
+    const r = await c.query("SELECT count(*) AS n FROM events");
+    assert.equal(r.rows[0].n, "3", "the connection stays usable");
+  } finally {
+    await c.end();
+  }
+}
+
 (async () => {
   await check("node-postgres", run);
+  await check("node-postgres cancel", cancel);
   console.log(`${passed} passed, ${failed} failed`);
   process.exit(failed === 0 ? 0 : 1);
 })();

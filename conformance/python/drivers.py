@@ -1,6 +1,7 @@
 """The Postgres door through real Python drivers: psycopg 3 (text and binary), psycopg2 and
 asyncpg. Each logs in with SCRAM, reads a datasource, checks exact values and parameters,
-and checks the SQLSTATE of a syntax error, an unknown table, a write and a bad password.
+checks the SQLSTATE of a syntax error, an unknown table, a write, a statement timeout and a
+bad password, and cancels a running query (CancelRequest).
 
     PIPEGATE_TEST_DSN=postgresql://admin:SECRET@127.0.0.1:PORT/pipegate python drivers.py
 
@@ -150,6 +151,34 @@ def psycopg2_run():
             raise
 
 
+# Three times SLOW in a row: unbounded it runs about 5 s here (2 cores), far from the 1 s a
+# cancelled one takes.
+SLOWER = ("SELECT count() FROM ("
+          + " UNION ALL ".join(f"SELECT {i} AS x FROM events WHERE sleepEachRow(0.9) = 0"
+                               for i in range(3))
+          + ") AS t")
+
+
+async def asyncpg_cancel(conn):
+    """Cancels the task running SLOWER after 0.3 s. asyncpg then sends a CancelRequest and
+    holds the connection until the server ends the query (ReadyForQuery); it drops the
+    server's 57014 and raises CancelledError instead. The next query waits for that end, so
+    its answer within 2 s shows that the gateway stopped the query early."""
+    import time
+    started = time.monotonic()
+    task = asyncio.ensure_future(conn.fetchval(SLOWER))
+    await asyncio.sleep(0.3)
+    task.cancel()
+    try:
+        await task
+        raise AssertionError("the cancelled query finished")
+    except asyncio.CancelledError:
+        pass
+    expect_equal(int(await conn.fetchval("SELECT count(*) FROM events")), 3)
+    if time.monotonic() - started > 2.0:
+        raise AssertionError(f"the query was not stopped early ({time.monotonic() - started:.1f} s)")
+
+
 def asyncpg_run():
     import asyncpg
 
@@ -171,6 +200,8 @@ def asyncpg_run():
             raise AssertionError("the slow query did not time out")
         except asyncpg.PostgresError as e:
             expect_equal(e.sqlstate, "57014")
+        await conn.execute("SET statement_timeout = 0")
+        await asyncpg_cancel(conn)
         await conn.close()
         try:
             await asyncpg.connect(bad_password_dsn())
