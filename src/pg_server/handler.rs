@@ -33,6 +33,7 @@ use super::auth::{Authenticator, Verifiers};
 use super::encode::SessionZone;
 use super::reply::{notice, report_changes, send_reply};
 use super::rows::{clickhouse_rows, local_rows};
+use super::sqlstate::{self, error};
 
 /// Builds the handlers of each new connection.
 pub struct Handlers {
@@ -158,13 +159,13 @@ pub(super) fn zone(session: &Session) -> SessionZone {
     }
 }
 
-/// A statement kept for the extended protocol: its classification from Parse (or the
-/// error it gave), so each Describe and Execute runs without parsing again.
+/// A statement kept for the extended protocol: its classification from Parse, so each
+/// Describe and Execute runs without parsing again.
 #[derive(Debug, Clone)]
 pub struct Prepared {
     /// One type per `$n`: inferred from what each is compared with, else text.
     pub param_types: Vec<Type>,
-    pub classified: Arc<Result<Vec<query::classify::Classified>, QueryError>>,
+    pub classified: Arc<Vec<query::classify::Classified>>,
 }
 
 /// Classifies a statement once at Parse and infers its parameter types from the project.
@@ -178,22 +179,36 @@ impl QueryParser for SqlParser {
 
     async fn parse_sql<C>(
         &self,
-        _client: &C,
+        client: &C,
         sql: &str,
         _types: &[Option<Type>],
     ) -> PgWireResult<Option<Prepared>>
     where
         C: ClientInfo + Unpin + Send + Sync,
     {
-        let classified = query::classify::classify(sql);
-        let param_types = match &classified {
-            Ok(statements) => statements
-                .first()
-                .and_then(|c| c.statement.as_deref())
-                .map(|st| query::infer::infer_params(st, &self.state.project))
-                .unwrap_or_default(),
-            Err(_) => Vec::new(),
+        // PostgreSQL refuses a syntax error or several statements at Parse (the client's
+        // later messages are then skipped up to Sync), and that fails an open transaction
+        // block like any other error.
+        let classified = match query::classify::classify(sql) {
+            Ok(statements) if statements.len() > 1 => Err(error(
+                sqlstate::SYNTAX_ERROR,
+                "cannot insert multiple commands into a prepared statement".into(),
+            )),
+            Ok(statements) => Ok(statements),
+            Err(e) => Err(error_info(&e)),
         };
+        let classified = match classified {
+            Ok(statements) => statements,
+            Err(info) => {
+                session(client).lock().await.fail();
+                return Err(PgWireError::UserError(Box::new(info)));
+            }
+        };
+        let param_types = classified
+            .first()
+            .and_then(|c| c.statement.as_deref())
+            .map(|st| query::infer::infer_params(st, &self.state.project))
+            .unwrap_or_default();
         Ok(Some(Prepared {
             param_types,
             classified: Arc::new(classified),
@@ -219,10 +234,7 @@ impl QueryHandler {
         client: &C,
         prepared: &Prepared,
     ) -> PgWireResult<query::describe::Described> {
-        let statements = match prepared.classified.as_ref() {
-            Ok(s) => s,
-            Err(e) => return Err(PgWireError::UserError(Box::new(error_info(e)))),
-        };
+        let statements = prepared.classified.as_ref();
         let principal = principal(client)?;
         let session = session(client);
         let session = session.lock().await;
@@ -334,6 +346,7 @@ impl SimpleQueryHandler for QueryHandler {
             report_changes(client, &mut session).await?;
         }
         let status = session.transaction_status();
+        end_portals_outside_a_block(client, &session);
         client.set_state(PgWireConnectionState::ReadyForQuery);
         client.set_transaction_status(status);
         client
@@ -427,21 +440,9 @@ impl ExtendedQueryHandler for QueryHandler {
                 session: &mut session,
                 running: running(client),
             };
-            match portal.statement.statement.classified.as_ref() {
-                Ok(statements) => query::run_classified(statements, &params, &mut ctx).await,
-                Err(e) => {
-                    ctx.session.fail();
-                    vec![Err(e.clone())]
-                }
-            }
+            let statements = portal.statement.statement.classified.as_ref();
+            query::run_classified(statements, &params, &mut ctx).await
         };
-        if replies.len() > 1 {
-            return Err(PgWireError::UserError(Box::new(ErrorInfo::new(
-                "ERROR".into(),
-                "42601".into(),
-                "cannot insert multiple commands into a prepared statement".into(),
-            ))));
-        }
         let formats: Vec<FieldFormat> = super::rows::formats(&portal.result_column_format);
         let reply = match replies.pop() {
             None => return Ok(Response::EmptyQuery),
@@ -490,6 +491,7 @@ impl ExtendedQueryHandler for QueryHandler {
             report_changes(client, &mut session).await?;
         }
         let status = session.transaction_status();
+        end_portals_outside_a_block(client, &session);
         client.set_transaction_status(status);
         client
             .send(PgWireBackendMessage::ReadyForQuery(ReadyForQuery::new(
@@ -497,5 +499,17 @@ impl ExtendedQueryHandler for QueryHandler {
             )))
             .await?;
         Ok(())
+    }
+}
+
+/// Portals live as long as their transaction: outside a transaction block, the implicit
+/// transaction ends at Sync (or with the simple query) and takes every portal with it, and
+/// COMMIT or ROLLBACK ends the block's. Prepared statements stay.
+fn end_portals_outside_a_block<C: ClientPortalStore>(client: &C, session: &Session)
+where
+    C::PortalStore: PortalStore,
+{
+    if !session.in_block() {
+        client.portal_store().clear_portals();
     }
 }

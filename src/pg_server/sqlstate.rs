@@ -9,7 +9,10 @@ pub const CONNECTION_EXCEPTION: &str = "08000";
 pub const PROTOCOL_VIOLATION: &str = "08P01";
 pub const INVALID_AUTHORIZATION: &str = "28000";
 pub const INVALID_PASSWORD: &str = "28P01";
+pub const INVALID_SQL_STATEMENT_NAME: &str = "26000";
+pub const INVALID_CURSOR_NAME: &str = "34000";
 pub const INVALID_CATALOG_NAME: &str = "3D000";
+pub const SYNTAX_ERROR: &str = "42601";
 pub const TOO_MANY_CONNECTIONS: &str = "53300";
 pub const ADMIN_SHUTDOWN: &str = "57P01";
 pub const QUERY_CANCELED: &str = "57014";
@@ -35,8 +38,29 @@ pub fn polish(error: PgWireError, user: &str) -> ErrorInfo {
             INVALID_AUTHORIZATION,
             "no PostgreSQL user name specified in startup packet".into(),
         ),
+        PgWireError::PortalNotFound(name) => self::error(
+            INVALID_CURSOR_NAME,
+            format!("portal \"{}\" does not exist", unnamed_as_empty(&name)),
+        ),
+        PgWireError::StatementNotFound(name) => self::error(
+            INVALID_SQL_STATEMENT_NAME,
+            format!(
+                "prepared statement \"{}\" does not exist",
+                unnamed_as_empty(&name)
+            ),
+        ),
         PgWireError::UserError(info) => *info,
         other => other.into(),
+    }
+}
+
+/// The name the client used: pgwire stores the unnamed statement and portal as
+/// `DEFAULT_NAME`, which PostgreSQL calls "".
+fn unnamed_as_empty(name: &str) -> &str {
+    if name == pgwire::api::DEFAULT_NAME {
+        ""
+    } else {
+        name
     }
 }
 

@@ -10,3 +10,4 @@ mod deploy;
 mod http;
 mod pg;
 mod pgtypes;
+mod protocol;
