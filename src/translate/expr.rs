@@ -65,9 +65,9 @@ impl Translator<'_> {
     /// Translates one expression.
     pub fn expr(&mut self, e: &Expr) -> Result<Typed, QueryError> {
         match e {
-            Expr::Identifier(i) => Ok(self.column(None, i)),
+            Expr::Identifier(i) => self.column(None, i),
             Expr::CompoundIdentifier(parts) => match parts.as_slice() {
-                [q, c] => Ok(self.column(Some(q), c)),
+                [q, c] => self.column(Some(q), c),
                 _ => Err(unsupported(format!("the column reference {e}"))),
             },
             Expr::Value(v) => self.value(v),
@@ -368,28 +368,54 @@ impl Translator<'_> {
     }
 
     /// A column reference, typed from the innermost relation that has it.
-    fn column(&self, qualifier: Option<&Ident>, name: &Ident) -> Typed {
+    /// A column reference, typed from the innermost relation that has it. A name that no
+    /// relation in scope can have is refused here: ClickHouse would read an unresolved
+    /// `x IN (system.one)` as a table, so nothing unresolved may be forwarded.
+    pub fn column(&self, qualifier: Option<&Ident>, name: &Ident) -> Result<Typed, QueryError> {
         let col = normalize(name);
         let q = qualifier.map(normalize);
-        let ty = self
+        let rels: Vec<&super::relation::Rel> = self
             .scopes
             .iter()
             .rev()
             .flat_map(|scope| scope.iter())
             .filter(|rel| q.as_ref().is_none_or(|q| *q == rel.name))
-            .find_map(|rel| {
-                rel.columns
-                    .as_ref()?
-                    .iter()
-                    .find(|c| c.name == col)
-                    .map(|c| c.ty.clone())
-            })
-            .unwrap_or(Ty::Unknown);
+            .collect();
+        if let Some(q) = &q {
+            if rels.is_empty() {
+                return Err(QueryError::Coded {
+                    code: "42P01",
+                    message: format!("missing FROM-clause entry for table \"{q}\""),
+                    hint: None,
+                });
+            }
+        }
+        let found = rels.iter().find_map(|rel| {
+            rel.columns
+                .as_ref()?
+                .iter()
+                .find(|c| c.name == col)
+                .map(|c| c.ty.clone())
+        });
+        let ty = match found {
+            Some(ty) => ty,
+            None if rels.iter().all(|r| r.columns.is_some()) => {
+                return Err(QueryError::Coded {
+                    code: "42703",
+                    message: match &q {
+                        Some(q) => format!("column {q}.{col} does not exist"),
+                        None => format!("column \"{col}\" does not exist"),
+                    },
+                    hint: None,
+                })
+            }
+            None => Ty::Unknown,
+        };
         let expr = match q {
             Some(q) => Expr::CompoundIdentifier(vec![ident(&q), ident(&col)]),
             None => Expr::Identifier(ident(&col)),
         };
-        Typed::exact(expr, ty)
+        Ok(Typed::exact(expr, ty))
     }
 
     fn value(&mut self, v: &ValueWithSpan) -> Result<Typed, QueryError> {

@@ -60,7 +60,7 @@ impl Translator<'_> {
             GroupByExpr::Expressions(exprs, modifiers) if modifiers.is_empty() => {
                 let mut out = Vec::with_capacity(exprs.len());
                 for e in exprs {
-                    out.push(self.group_item(e)?);
+                    out.push(self.group_item(e, &s.projection)?);
                 }
                 GroupByExpr::Expressions(out, vec![])
             }
@@ -225,7 +225,20 @@ impl Translator<'_> {
     }
 
     /// One GROUP BY item: ordinals stay ordinals; ROLLUP/CUBE/GROUPING SETS need NULLs.
-    fn group_item(&mut self, e: &Expr) -> Result<Expr, QueryError> {
+    fn group_item(&mut self, e: &Expr, projection: &[SelectItem]) -> Result<Expr, QueryError> {
+        // `GROUP BY alias`: an input column of that name wins, else the output column.
+        if let Expr::Identifier(i) = e {
+            if self.column(None, i).is_err() {
+                let n = normalize(i);
+                let pos = projection.iter().position(|item| match item {
+                    SelectItem::ExprWithAlias { alias, .. } => normalize(alias) == n,
+                    _ => false,
+                });
+                if let Some(pos) = pos {
+                    return Ok(super::render::number(&(pos + 1).to_string()));
+                }
+            }
+        }
         let sets = |tx: &mut Self, sets: &Vec<Vec<Expr>>| -> Result<Vec<Vec<Expr>>, QueryError> {
             tx.grouping_sets = true;
             sets.iter()

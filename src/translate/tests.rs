@@ -79,6 +79,20 @@ fn everything_outside_the_project_is_refused() {
     assert_eq!(code("SELECT file('/etc/passwd')"), "42501");
     assert_eq!(code("SELECT nosuchfunction(1)"), "42883");
     assert_eq!(code("SELECT * FROM top"), "42P01");
+    // ClickHouse reads an unresolved `x IN (t)` as a table: never forwarded.
+    assert_eq!(
+        code("SELECT a FROM events WHERE 0 IN (system.one)"),
+        "42P01"
+    );
+    assert_eq!(code("SELECT a FROM events WHERE 0 IN (secret)"), "42703");
+    assert_eq!(
+        code("SELECT a FROM events WHERE 0 IN (SELECT x FROM events)"),
+        "42703"
+    );
+    assert_eq!(
+        tr("SELECT b AS k, count(*) FROM events GROUP BY k").expect("alias"),
+        "SELECT b AS k, toInt64(count()) AS \"count\" FROM db.events AS events GROUP BY 1"
+    );
 }
 
 #[test]
