@@ -42,9 +42,11 @@ impl ClickHouse {
         &self.database
     }
 
-    /// The underlying client, bound to no database.
-    pub fn client(&self) -> &clickhouse::Client {
-        &self.client
+    /// The underlying client, with the project's database as the default database. Data
+    /// queries name every table fully; the default only decides where the request is
+    /// accounted, and keeps a bare name from ever reaching another database.
+    pub fn query_client(&self) -> &clickhouse::Client {
+        &self.in_database
     }
 
     /// Runs a statement that returns nothing (DDL). The SQL is sent verbatim: `?` is not a

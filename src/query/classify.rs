@@ -191,8 +191,8 @@ fn classify_one(
         }
         _ => text,
     };
-    let mut statements =
-        Parser::parse_sql(&PostgreSqlDialect {}, text).map_err(|e| parser_error(&e))?;
+    let mut statements = Parser::parse_sql(&PostgreSqlDialect {}, text)
+        .map_err(|e| unicode_escape(tokens).unwrap_or_else(|| parser_error(&e)))?;
     let Some(statement) = statements.pop() else {
         return Ok((Kind::Empty, None));
     };
@@ -283,6 +283,24 @@ fn parser_error(e: &ParserError) -> QueryError {
             hint: None,
         },
     }
+}
+
+/// PostgreSQL's Unicode-escaped identifiers (`U&"\0073ystem"`) and `UESCAPE` clauses,
+/// which sqlparser does not read: valid PostgreSQL, so not a syntax error, but not
+/// supported either.
+fn unicode_escape(tokens: &[Token]) -> Option<QueryError> {
+    let found = tokens.windows(3).any(|w| match w {
+        [Token::Word(u), Token::Ampersand, Token::Word(q)] => {
+            u.quote_style.is_none() && u.value.eq_ignore_ascii_case("u") && q.quote_style == Some('"')
+        }
+        _ => false,
+    }) || tokens.iter().any(|t| {
+        matches!(t, Token::Word(w) if w.quote_style.is_none() && w.value.eq_ignore_ascii_case("uescape"))
+    });
+    found.then(|| QueryError::Unsupported {
+        feature: "Unicode escapes in identifiers (U&\"...\") and UESCAPE".into(),
+        hint: Some("Write the characters themselves, in a quoted identifier or a string.".into()),
+    })
 }
 
 /// The tokenizer's errors (unterminated strings and comments) in PostgreSQL's words.

@@ -55,7 +55,7 @@ pub async fn execute(
 ) -> Result<ChRows, QueryError> {
     let sql = translation.sql.as_str();
     let mut query = ch
-        .client()
+        .query_client()
         .query_raw(sql)
         .with_setting("readonly", "2")
         .with_setting("session_timezone", "UTC")

@@ -237,6 +237,12 @@ impl Translator<'_> {
     ) -> Result<TableFactor, QueryError> {
         let lower = name.to_string().to_lowercase();
         if lower != "generate_series" || args.settings.is_some() {
+            // A pipe or datasource called like a function: out of scope is still 42501.
+            if let Err(e @ QueryError::PermissionDenied { .. }) =
+                super::relation::datasource(self.env, name)
+            {
+                return Err(e);
+            }
             return Err(QueryError::Unsupported {
                 feature: format!("table function {name}"),
                 hint: Some("Only the project's datasources and pipes can be read.".into()),

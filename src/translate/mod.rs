@@ -77,6 +77,7 @@ pub fn translate(statement: &Statement, env: &Env) -> Result<Translation, QueryE
             hint: None,
         });
     };
+    refuse_forbidden_functions(statement)?;
     let mut tx = query::Translator::new(env);
     let (out, shape) = tx.query(q)?;
     Ok(Translation {
@@ -84,6 +85,24 @@ pub fn translate(statement: &Statement, env: &Env) -> Result<Translation, QueryE
         columns: shape.map(|s| s.into_iter().map(|c| c.name).collect()),
         settings: tx.settings(),
     })
+}
+
+/// `42501` for a file, network or server function anywhere in the statement, before any
+/// other check can answer first with a less telling code.
+fn refuse_forbidden_functions(statement: &Statement) -> Result<(), QueryError> {
+    let found = sqlparser::ast::visit_expressions(statement, |e| match e {
+        sqlparser::ast::Expr::Function(f) if relation::is_forbidden_function(&f.name) => {
+            std::ops::ControlFlow::Break(f.name.to_string())
+        }
+        _ => std::ops::ControlFlow::Continue(()),
+    });
+    match found {
+        std::ops::ControlFlow::Break(name) => Err(QueryError::PermissionDenied {
+            kind: "function",
+            name,
+        }),
+        std::ops::ControlFlow::Continue(()) => Ok(()),
+    }
 }
 
 /// `0A000` for a construct without a translation rule.

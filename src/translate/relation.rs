@@ -50,7 +50,49 @@ pub const FORBIDDEN_FUNCTIONS: &[&str] = &[
     "filecluster",
     "getsetting",
     "joinget",
+    // The server's own state: hosts, ports, settings, users, files and dictionaries.
+    "hostname",
+    "fqdn",
+    "displayname",
+    "getmacro",
+    "serveruuid",
+    "getoskernelversion",
+    "filesystemavailable",
+    "filesystemcapacity",
+    "filesystemunreserved",
+    "getserverport",
+    "tcpport",
+    "getserversetting",
+    "getmergetreesetting",
+    "globalvariable",
+    "currentuser",
+    "currentroles",
+    "enabledroles",
+    "defaultroles",
+    "currentprofiles",
+    "enabledprofiles",
+    "defaultprofiles",
+    "currentdatabase",
+    "currentschemas",
+    "currentquerythreadid",
+    "getclienthttpheader",
+    "initialqueryid",
+    "queryid",
+    "shardnum",
+    "shardcount",
+    "catboostevaluate",
+    "addresstosymbol",
+    "addresstoline",
+    "addresstolinewithinlines",
+    "demangle",
+    "hastable",
+    "hascolumnintable",
+    "uptime",
+    "zookeepersessionuptime",
 ];
+
+/// Name prefixes (lowercase) of ClickHouse function families that must never be forwarded.
+const FORBIDDEN_PREFIXES: &[&str] = &["dictget", "dicthas", "getsetting", "file", "s3"];
 
 /// A relation in a query's FROM: its name there and its columns, when known.
 #[derive(Debug, Clone)]
@@ -118,15 +160,33 @@ pub fn datasource(env: &Env, name: &ObjectName) -> Result<(ObjectName, Vec<Colum
         ]);
         return Ok((target, columns));
     }
-    if env.project.pipe(&table).is_some_and(|p| p.is_endpoint())
-        && env.principal.can_read_pipe(&table)
-    {
+    if env.project.pipe(&table).is_some_and(|p| p.is_endpoint()) {
+        if !env.principal.can_read_pipe(&table) {
+            return Err(QueryError::PermissionDenied {
+                kind: "view",
+                name: table,
+            });
+        }
         return Err(QueryError::Unsupported {
             feature: format!("reading the pipe {table} over the Postgres door"),
             hint: Some(format!(
                 "Use GET /v0/pipes/{table}.json on the HTTP door for now."
             )),
         });
+    }
+    if let Some(ds) = table.strip_suffix("_quarantine") {
+        if env.project.datasource(ds).is_some() {
+            if !env.principal.can_read_datasource(ds) {
+                return Err(QueryError::PermissionDenied {
+                    kind: "table",
+                    name: table,
+                });
+            }
+            return Err(QueryError::Unsupported {
+                feature: format!("reading the quarantine table {table} over the Postgres door"),
+                hint: None,
+            });
+        }
     }
     Err(QueryError::UndefinedTable { name: table })
 }
@@ -135,7 +195,9 @@ pub fn datasource(env: &Env, name: &ObjectName) -> Result<(ObjectName, Vec<Colum
 pub fn is_forbidden_function(name: &ObjectName) -> bool {
     name.0.iter().any(|p| match p {
         ObjectNamePart::Identifier(Ident { value, .. }) => {
-            FORBIDDEN_FUNCTIONS.contains(&value.to_lowercase().as_str())
+            let name = value.to_lowercase();
+            FORBIDDEN_FUNCTIONS.contains(&name.as_str())
+                || FORBIDDEN_PREFIXES.iter().any(|p| name.starts_with(p))
         }
         ObjectNamePart::Function(_) => true,
     })

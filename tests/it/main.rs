@@ -7,6 +7,7 @@ mod adapter;
 mod cli;
 mod conformance;
 mod deploy;
+mod escape;
 mod http;
 mod pg;
 mod pgtypes;
