@@ -38,6 +38,8 @@ pub struct Config {
     pub postgres: PostgresConfig,
     /// The HTTP door.
     pub http: HttpConfig,
+    /// The Events API: its write-ahead log, flushing and limits.
+    pub ingest: IngestConfig,
     /// Secrets for the tokens that datafiles declare (`TOKEN name ...`), by token name. A token
     /// with no secret here cannot log in. Not overridable from the environment. Default: empty.
     pub tokens: BTreeMap<String, String>,
@@ -94,6 +96,81 @@ pub struct HttpConfig {
     pub listen: String,
 }
 
+/// The Events API.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields, default)]
+pub struct IngestConfig {
+    /// The folder of the write-ahead logs (one per datasource, under the ClickHouse database's
+    /// name) and their idempotency keys. It must survive restarts. Default: `".data/wal"`.
+    pub wal_dir: String,
+    /// The longest an acknowledged event waits before its flush to ClickHouse starts, in
+    /// milliseconds. Default: `1000`.
+    pub flush_delay_ms: u64,
+    /// A flush starts early once this many rows wait. Default: `500000`.
+    pub flush_rows: u64,
+    /// A flush starts early once this many encoded bytes wait. Default: `67108864` (64 MiB).
+    pub flush_bytes: u64,
+    /// The largest request body, compressed or decompressed; larger ones get 413.
+    /// Default: `10485760` (10 MiB).
+    pub max_body_bytes: u64,
+    /// Unflushed log bytes per datasource above which requests get 429 with `Retry-After`.
+    /// Default: `1073741824` (1 GiB).
+    pub max_unflushed_bytes: u64,
+    /// How long a repeated request (same `Idempotency-Key`, or same datasource and body)
+    /// gets the original answer and inserts nothing, in seconds. Default: `18000` (5 h).
+    pub idempotency_window_secs: u64,
+    /// A log segment is sealed and a new one started at this size. Default: `67108864`.
+    pub segment_bytes: u64,
+    /// Events API requests per second each token may make (a burst of one second's worth);
+    /// more get 429 with `Retry-After`. Answers carry `X-RateLimit-*`. Default: `1000`.
+    pub requests_per_second: u64,
+    /// Per-token overrides of `requests_per_second`, by token name. Not overridable from
+    /// the environment. Default: empty.
+    pub token_requests_per_second: BTreeMap<String, u64>,
+}
+
+impl Default for IngestConfig {
+    fn default() -> Self {
+        IngestConfig {
+            wal_dir: ".data/wal".into(),
+            flush_delay_ms: 1000,
+            flush_rows: 500_000,
+            flush_bytes: 64 << 20,
+            max_body_bytes: 10 << 20,
+            max_unflushed_bytes: 1 << 30,
+            idempotency_window_secs: 5 * 3600,
+            segment_bytes: 64 << 20,
+            requests_per_second: 1000,
+            token_requests_per_second: BTreeMap::new(),
+        }
+    }
+}
+
+/// The Events API's options, validated.
+#[derive(Debug, Clone)]
+pub struct IngestSettings {
+    pub wal_dir: PathBuf,
+    pub flush_delay: Duration,
+    pub flush_rows: u64,
+    pub flush_bytes: u64,
+    pub max_body_bytes: usize,
+    pub max_unflushed_bytes: u64,
+    pub idempotency_window: Duration,
+    pub segment_bytes: u64,
+    pub requests_per_second: u64,
+    pub token_requests_per_second: BTreeMap<String, u64>,
+}
+
+impl IngestSettings {
+    /// The requests per second `token` may make.
+    pub fn rps_of(&self, token: &str) -> u64 {
+        self.token_requests_per_second
+            .get(token)
+            .copied()
+            .unwrap_or(self.requests_per_second)
+    }
+}
+
 impl Default for Config {
     fn default() -> Self {
         Config {
@@ -105,6 +182,7 @@ impl Default for Config {
             clickhouse: ClickHouseConfig::default(),
             postgres: PostgresConfig::default(),
             http: HttpConfig::default(),
+            ingest: IngestConfig::default(),
             tokens: BTreeMap::new(),
         }
     }
@@ -181,6 +259,7 @@ pub struct Settings {
     pub http_listen: SocketAddr,
     pub shutdown_timeout: Duration,
     pub log_format: LogFormat,
+    pub ingest: IngestSettings,
 }
 
 impl Config {
@@ -282,7 +361,42 @@ impl Config {
                 message: "tls_cert and tls_key must be set together".into(),
             });
         }
+        let i = &self.ingest;
+        for (option, value) in [
+            ("ingest.flush_rows", i.flush_rows),
+            ("ingest.flush_bytes", i.flush_bytes),
+            ("ingest.max_body_bytes", i.max_body_bytes),
+            ("ingest.max_unflushed_bytes", i.max_unflushed_bytes),
+            ("ingest.segment_bytes", i.segment_bytes),
+            ("ingest.requests_per_second", i.requests_per_second),
+        ] {
+            if value == 0 {
+                return Err(ConfigError::Invalid {
+                    option: option.into(),
+                    message: "must be greater than 0".into(),
+                });
+            }
+        }
+        if i.wal_dir.is_empty() {
+            return Err(ConfigError::Invalid {
+                option: "ingest.wal_dir".into(),
+                message: "must name a folder".into(),
+            });
+        }
+        let ingest = IngestSettings {
+            wal_dir: PathBuf::from(&i.wal_dir),
+            flush_delay: Duration::from_millis(i.flush_delay_ms),
+            flush_rows: i.flush_rows,
+            flush_bytes: i.flush_bytes,
+            max_body_bytes: usize::try_from(i.max_body_bytes).unwrap_or(usize::MAX),
+            max_unflushed_bytes: i.max_unflushed_bytes,
+            idempotency_window: Duration::from_secs(i.idempotency_window_secs),
+            segment_bytes: i.segment_bytes,
+            requests_per_second: i.requests_per_second,
+            token_requests_per_second: i.token_requests_per_second.clone(),
+        };
         Ok(Settings {
+            ingest,
             postgres_listen: addr("postgres.listen", &self.postgres.listen)?,
             http_listen: addr("http.listen", &self.http.listen)?,
             shutdown_timeout: Duration::from_secs(self.shutdown_timeout_secs),

@@ -9,19 +9,21 @@
 //! - [`pg_server`]: the Postgres door: listener, TLS, SCRAM login, protocol handlers.
 //! - [`query`]: the query path from a client's SQL to ClickHouse and back.
 //! - [`clickhouse`]: the ClickHouse client, its errors and the type names it speaks.
-//! - [`http`]: the HTTP door (health, metrics; later the Events API and pipe endpoints).
+//! - [`ingest`]: the Events API's engine: conversion, write-ahead log, flushers, idempotency.
+//! - [`http`]: the HTTP door (health, metrics, the Events API; later pipe endpoints).
 //! - [`metrics`]: Prometheus counters for `/metrics`.
 //! - [`state`]: the state both doors share.
 //! - [`server`]: boots the doors over one shared state and shuts them down gracefully.
 //! - [`telemetry`]: logging setup (human-readable or JSON).
 //!
-//! The query path, the Postgres door, the catalog, the cache and ingestion arrive with their
-//! issues; DESIGN.md describes where each will live.
+//! The catalog and the cache arrive with their issues; DESIGN.md describes where each will
+//! live.
 
 pub mod auth;
 pub mod clickhouse;
 pub mod config;
 pub mod http;
+pub mod ingest;
 pub mod metrics;
 pub mod pg_server;
 pub mod project;

@@ -16,6 +16,20 @@ pub struct HttpLabels {
     pub status: u16,
 }
 
+/// Labels of ingestion counters.
+#[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
+pub struct IngestLabels {
+    pub datasource: String,
+    /// `accepted` or `quarantined` for rows; `ok` or `error` for flushes.
+    pub outcome: String,
+}
+
+/// Labels of a per-datasource gauge.
+#[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
+pub struct DatasourceLabels {
+    pub datasource: String,
+}
+
 /// The gateway's metrics.
 pub struct Metrics {
     registry: Registry,
@@ -29,6 +43,12 @@ pub struct Metrics {
     pub deploy_ok: Gauge,
     /// Datasources and pipes in the loaded project.
     pub project_objects: Gauge,
+    /// Rows the Events API made durable, by datasource and whether they were quarantined.
+    pub ingest_rows: Family<IngestLabels, Counter>,
+    /// Flush attempts into ClickHouse, by datasource and outcome: errors show an outage.
+    pub ingest_flushes: Family<IngestLabels, Counter>,
+    /// Bytes in each datasource's log not yet in ClickHouse: what back-pressure limits.
+    pub ingest_unflushed_bytes: Family<DatasourceLabels, Gauge>,
 }
 
 impl Default for Metrics {
@@ -70,7 +90,28 @@ impl Metrics {
             "Datasources and pipes in the loaded project",
             project_objects.clone(),
         );
+        let ingest_rows = Family::<IngestLabels, Counter>::default();
+        registry.register(
+            "ingest_rows",
+            "Rows made durable by the Events API, by datasource and outcome",
+            ingest_rows.clone(),
+        );
+        let ingest_flushes = Family::<IngestLabels, Counter>::default();
+        registry.register(
+            "ingest_flushes",
+            "Flush attempts into ClickHouse, by datasource and outcome",
+            ingest_flushes.clone(),
+        );
+        let ingest_unflushed_bytes = Family::<DatasourceLabels, Gauge>::default();
+        registry.register(
+            "ingest_unflushed_bytes",
+            "Log bytes not yet in ClickHouse, by datasource",
+            ingest_unflushed_bytes.clone(),
+        );
         Metrics {
+            ingest_rows,
+            ingest_flushes,
+            ingest_unflushed_bytes,
             registry,
             http_requests,
             clickhouse_queries,

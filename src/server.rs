@@ -8,8 +8,10 @@ use std::sync::Arc;
 use tokio::net::TcpListener;
 use tokio::sync::watch;
 
+use crate::auth::TokenStore;
 use crate::clickhouse::{ClickHouse, ClickHouseError};
 use crate::config::{Config, ConfigError, Settings};
+use crate::ingest::Ingest;
 use crate::metrics::Metrics;
 use crate::project::deploy::{self, DeployError};
 use crate::project::{Project, ProjectErrors};
@@ -35,6 +37,8 @@ pub enum ServerError {
     Postgres(#[from] crate::pg_server::PgServerError),
     #[error(transparent)]
     ClickHouse(#[from] ClickHouseError),
+    #[error("ingestion cannot start: {0}")]
+    Ingest(String),
 }
 
 /// A gateway whose sockets are bound and whose project is deployed, ready to serve.
@@ -80,11 +84,23 @@ impl Server {
         };
         let http = bind(settings.http_listen).await?;
         let postgres = bind(settings.postgres_listen).await?;
+        let tokens = Arc::new(TokenStore::from_project(&project, &config));
+        let ingest = Ingest::open(
+            &project,
+            clickhouse.clone(),
+            settings.ingest.clone(),
+            metrics.clone(),
+        )
+        .await
+        .map_err(ServerError::Ingest)?;
         let state = Arc::new(AppState {
             config,
             project,
             clickhouse,
             metrics,
+            tokens,
+            ingest: Arc::new(ingest),
+            events_limiter: Default::default(),
         });
         Ok(Server {
             state,
@@ -165,9 +181,14 @@ impl Server {
                 }
             }
         };
-        result.map_err(ServerError::Http)?;
         // The Postgres door drains on the same signal, within the same timeout.
         let _ = tokio::time::timeout(self.settings.shutdown_timeout, postgres).await;
+        // Flushers get the same time to finish; what they cannot flush stays in the log.
+        self.state
+            .ingest
+            .shutdown(self.settings.shutdown_timeout)
+            .await;
+        result.map_err(ServerError::Http)?;
         tracing::info!("pipegate stopped");
         Ok(())
     }

@@ -2,8 +2,11 @@
 
 use std::sync::Arc;
 
+use crate::auth::TokenStore;
 use crate::clickhouse::ClickHouse;
 use crate::config::Config;
+use crate::http::ratelimit::RateLimiter;
+use crate::ingest::Ingest;
 use crate::metrics::Metrics;
 use crate::project::Project;
 
@@ -17,4 +20,10 @@ pub struct AppState {
     pub clickhouse: ClickHouse,
     /// Counters for `/metrics`.
     pub metrics: Arc<Metrics>,
+    /// The tokens the HTTP door accepts as bearers.
+    pub tokens: Arc<TokenStore>,
+    /// The Events API's logs and flushers.
+    pub ingest: Arc<Ingest>,
+    /// The Events API's per-token request rates.
+    pub events_limiter: RateLimiter,
 }

@@ -48,6 +48,14 @@ impl Token {
         constant_time_eq(self.secret.as_bytes(), presented)
     }
 
+    /// The principal this token logs in as.
+    pub fn principal(&self) -> Principal {
+        Principal {
+            name: self.name.clone(),
+            scopes: self.scopes.clone(),
+        }
+    }
+
     /// The secret, for deriving SCRAM verifiers. Never log it.
     pub fn secret(&self) -> &str {
         &self.secret
@@ -73,6 +81,15 @@ impl Principal {
                 .scopes
                 .iter()
                 .any(|s| matches!(s, Scope::DatasourcesRead(d) if d == name))
+    }
+
+    /// Whether the principal may append to the datasource `name` (the Events API).
+    pub fn can_append_datasource(&self, name: &str) -> bool {
+        self.is_admin()
+            || self
+                .scopes
+                .iter()
+                .any(|s| matches!(s, Scope::DatasourcesAppend(d) if d == name))
     }
 
     /// Whether the principal may read the pipe `name`.
@@ -137,6 +154,18 @@ impl TokenStore {
             );
         }
         TokenStore { tokens }
+    }
+
+    /// The token whose secret is `presented` (an HTTP bearer token). Every token's secret is
+    /// compared, each in constant time, so the time taken says nothing about which matched.
+    pub fn find_by_secret(&self, presented: &[u8]) -> Option<Arc<Token>> {
+        let mut found = None;
+        for token in self.tokens.values() {
+            if token.secret_matches(presented) && found.is_none() {
+                found = Some(token.clone());
+            }
+        }
+        found
     }
 
     pub fn get(&self, name: &str) -> Option<Arc<Token>> {
@@ -212,6 +241,16 @@ mod tests {
             Some(vec![Scope::Admin])
         );
         assert!(store.get("nosecret").is_none());
+        assert_eq!(
+            store.find_by_secret(b"w-secret").map(|t| t.name.clone()),
+            Some("writer".to_string())
+        );
+        assert!(store.find_by_secret(b"w-secre").is_none());
+        assert!(store.find_by_secret(b"").is_none());
+        let writer = store.get("writer").expect("writer").principal();
+        assert!(writer.can_append_datasource("events"));
+        assert!(!writer.can_append_datasource("other"));
+        assert!(!writer.can_read_datasource("events"));
     }
 
     #[test]

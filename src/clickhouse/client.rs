@@ -9,6 +9,11 @@ use crate::metrics::Metrics;
 
 use super::ClickHouseError;
 
+/// How long one chunk of an insert may take to go out.
+const INSERT_SEND_TIMEOUT: Duration = Duration::from_secs(30);
+/// How long ClickHouse may take to answer a whole insert.
+const INSERT_END_TIMEOUT: Duration = Duration::from_secs(120);
+
 /// A cheap-to-clone handle on one ClickHouse server and the project's database there.
 #[derive(Clone)]
 pub struct ClickHouse {
@@ -83,6 +88,32 @@ impl ClickHouse {
         .await;
         let bytes = self.count(bytes)?;
         Ok(parse_tsv(&bytes))
+    }
+
+    /// Runs an `INSERT ... FORMAT x` whose data is `chunks`, sent in order without copying,
+    /// with per-insert `settings`. The SQL is sent verbatim. Each stage is bounded in time,
+    /// so a server that stops answering fails the insert instead of stalling it.
+    pub async fn insert_chunks(
+        &self,
+        sql: &str,
+        settings: &[(&str, &str)],
+        chunks: Vec<bytes::Bytes>,
+    ) -> Result<(), ClickHouseError> {
+        let result = async {
+            let mut insert = self
+                .client
+                .insert_formatted_with(sql)
+                .with_timeouts(Some(INSERT_SEND_TIMEOUT), Some(INSERT_END_TIMEOUT));
+            for (name, value) in settings {
+                insert = insert.with_setting(*name, *value);
+            }
+            for chunk in chunks {
+                insert.send(chunk).await?;
+            }
+            insert.end().await
+        }
+        .await;
+        self.count(result)
     }
 
     /// `SELECT version()`, within `timeout`: the health check.

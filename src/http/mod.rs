@@ -1,7 +1,9 @@
-//! The HTTP door: health and metrics now; the Events API and pipe endpoints arrive with their
-//! issues. `router(state)` builds the whole door so tests can call it without a socket.
+//! The HTTP door: health, metrics and the Events API; pipe endpoints arrive with their
+//! issue. `router(state)` builds the whole door so tests can call it without a socket.
 
 mod error;
+mod events;
+pub mod ratelimit;
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -10,7 +12,7 @@ use axum::extract::{MatchedPath, Request, State};
 use axum::http::{header, StatusCode};
 use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
-use axum::routing::get;
+use axum::routing::{get, post};
 use axum::{Json, Router};
 use serde_json::json;
 
@@ -27,6 +29,7 @@ pub fn router(state: Arc<AppState>) -> Router {
     Router::new()
         .route("/health", get(health))
         .route("/metrics", get(metrics))
+        .route("/v0/events", post(events::post))
         .fallback(not_found)
         .method_not_allowed_fallback(method_not_allowed)
         .layer(middleware::from_fn_with_state(

@@ -9,6 +9,7 @@ mod conformance;
 mod deploy;
 mod escape;
 mod http;
+mod ingest;
 mod pg;
 mod pgtypes;
 mod protocol;
