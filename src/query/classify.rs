@@ -115,7 +115,7 @@ pub fn classify(sql: &str) -> Result<Vec<Classified>, QueryError> {
         let span = offsets.byte(first.span.start)..offsets.byte(last.span.end);
         let words: Vec<Token> = significant.iter().map(|t| t.token.clone()).collect();
         let text = &sql[span.clone()];
-        let (kind, statement) = classify_one(text, &words, &significant, &offsets, sql)?;
+        let (kind, statement) = classify_one(text, &words, &significant, piece, &offsets, sql)?;
         out.push(Classified {
             kind,
             span,
@@ -138,6 +138,7 @@ fn classify_one(
     text: &str,
     tokens: &[Token],
     spans: &[&TokenWithSpan],
+    piece: &[TokenWithSpan],
     offsets: &Offsets,
     sql: &str,
 ) -> OneResult {
@@ -183,16 +184,18 @@ fn classify_one(
         return Ok((Kind::Write { statement: name }, statement));
     }
     // `TABLE x` is PostgreSQL's short form of `SELECT * FROM x`, which sqlparser lacks.
-    let expanded;
-    let text = match text.get(..5) {
-        Some(t) if verb == "TABLE" && t.eq_ignore_ascii_case("TABLE") => {
-            expanded = format!("SELECT * FROM{}", &text[5..]);
-            expanded.as_str()
-        }
-        _ => text,
+    // Anything else is parsed from the tokens already read, not tokenized twice.
+    let parsed = match text.get(..5) {
+        Some(t) if verb == "TABLE" && t.eq_ignore_ascii_case("TABLE") => Parser::parse_sql(
+            &PostgreSqlDialect {},
+            &format!("SELECT * FROM{}", &text[5..]),
+        ),
+        _ => Parser::new(&PostgreSqlDialect {})
+            .with_tokens_with_locations(piece.to_vec())
+            .parse_statements(),
     };
-    let mut statements = Parser::parse_sql(&PostgreSqlDialect {}, text)
-        .map_err(|e| unicode_escape(tokens).unwrap_or_else(|| parser_error(&e)))?;
+    let mut statements =
+        parsed.map_err(|e| unicode_escape(tokens).unwrap_or_else(|| parser_error(&e)))?;
     let Some(statement) = statements.pop() else {
         return Ok((Kind::Empty, None));
     };

@@ -68,6 +68,18 @@ impl Translator<'_> {
             Expr::Identifier(i) => self.column(None, i),
             Expr::CompoundIdentifier(parts) => match parts.as_slice() {
                 [q, c] => self.column(Some(q), c),
+                // Metabase qualifies columns fully: "public"."events"."timestamp".
+                [schema, t, c] if normalize(schema) == "public" => self.column(Some(t), c),
+                [catalog, schema, t, c]
+                    if normalize(catalog) == self.env.catalog && normalize(schema) == "public" =>
+                {
+                    self.column(Some(t), c)
+                }
+                [.., t, _] => Err(QueryError::Coded {
+                    code: "42P01",
+                    message: format!("missing FROM-clause entry for table \"{}\"", normalize(t)),
+                    hint: None,
+                }),
                 _ => Err(unsupported(format!("the column reference {e}"))),
             },
             Expr::Value(v) => self.value(v),

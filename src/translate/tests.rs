@@ -122,3 +122,13 @@ fn postgres_semantics_are_kept() {
         r#"SELECT 'a\\b' AS "?column?""#
     );
 }
+
+#[test]
+fn metabase_qualifies_columns_by_schema_and_catalog() {
+    assert_eq!(
+        tr(r#"SELECT "public"."events"."a", pipegate.public.events.b FROM "public"."events""#)
+            .unwrap(),
+        tr("SELECT events.a, events.b FROM events").unwrap()
+    );
+    assert_eq!(code("SELECT system.events.a FROM events"), "42P01");
+}

@@ -8,6 +8,7 @@ mod cli;
 mod conformance;
 mod deploy;
 mod escape;
+mod golden;
 mod http;
 mod ingest;
 mod pg;

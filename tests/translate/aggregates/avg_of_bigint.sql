@@ -1,0 +1,2 @@
+-- avg of a bigint column
+SELECT avg(id) FROM orders

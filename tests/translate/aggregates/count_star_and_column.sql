@@ -1,0 +1,2 @@
+-- count(*) counts rows, count(x) non-NULL values; both bigint
+SELECT count(*), count(discount), count(1) FROM orders

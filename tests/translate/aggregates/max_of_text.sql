@@ -1,0 +1,2 @@
+-- max of a Nullable text column
+SELECT max(coupon) FROM orders

@@ -1,0 +1,2 @@
+-- sum over no rows is NULL, count is 0
+SELECT sum(total), count(*) FROM orders WHERE false

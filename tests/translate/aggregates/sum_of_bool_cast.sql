@@ -1,0 +1,2 @@
+-- sum of booleans cast to int
+SELECT sum(is_gift::int) FROM orders

@@ -1,0 +1,2 @@
+-- x = ANY (array column)
+SELECT id FROM orders WHERE 'gift' = ANY (tags)

@@ -1,0 +1,2 @@
+-- = ANY ('{a,b}') with an untyped array literal
+SELECT id FROM orders WHERE status = ANY ('{paid,shipped}')

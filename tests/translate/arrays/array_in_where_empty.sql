@@ -1,0 +1,2 @@
+-- Orders without tags: cardinality(tags) = 0
+SELECT id FROM orders WHERE cardinality(tags) = 0

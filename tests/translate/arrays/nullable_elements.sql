@@ -1,0 +1,2 @@
+-- An Array(Nullable(Int32)) column
+SELECT ratings, cardinality(ratings) FROM products

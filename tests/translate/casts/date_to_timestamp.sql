@@ -1,0 +1,2 @@
+-- date::timestamp
+SELECT order_date::timestamp AS midnight FROM orders

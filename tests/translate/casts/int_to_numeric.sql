@@ -1,0 +1,2 @@
+-- integer::numeric
+SELECT id, item_count::numeric AS n FROM orders

@@ -1,0 +1,2 @@
+-- 'abc'::integer is invalid input: 22P02
+SELECT 'abc'::integer FROM orders

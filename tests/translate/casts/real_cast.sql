@@ -1,0 +1,2 @@
+-- ::real
+SELECT total::real FROM orders

@@ -1,0 +1,2 @@
+-- text::integer of a column
+SELECT sku::int FROM products WHERE sku ~ '^[0-9]+$'

@@ -1,0 +1,2 @@
+-- timestamp::date
+SELECT created_at::date FROM orders

@@ -1,0 +1,2 @@
+-- character varying without length
+SELECT CAST(status AS character varying) FROM orders

@@ -1,0 +1,2 @@
+-- uuid::text
+SELECT event_id::text FROM events

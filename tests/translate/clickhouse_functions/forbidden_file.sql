@@ -1,0 +1,2 @@
+-- file() is refused: 42501
+SELECT * FROM orders WHERE status = file('/etc/passwd')

@@ -1,0 +1,2 @@
+-- currentDatabase() is refused: 42501
+SELECT currentDatabase() FROM orders

@@ -1,0 +1,2 @@
+-- JSONExtractString on a text column
+SELECT JSONExtractString(properties, 'plan') FROM events

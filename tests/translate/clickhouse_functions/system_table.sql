@@ -1,0 +1,2 @@
+-- A system table is refused: 42501
+SELECT * FROM system.tables

@@ -1,0 +1,2 @@
+-- A ClickHouse table function in FROM is refused: 0A000
+SELECT * FROM numbers(10)

@@ -1,0 +1,2 @@
+-- toTypeName shows ClickHouse's type
+SELECT toTypeName(total) FROM orders LIMIT 1

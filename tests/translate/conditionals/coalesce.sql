@@ -1,0 +1,2 @@
+-- coalesce picks the first non-NULL
+SELECT coalesce(coupon, 'none') FROM orders

@@ -1,0 +1,2 @@
+-- coalesce in WHERE
+SELECT id FROM customers WHERE coalesce(score, 0) > 50

@@ -1,0 +1,2 @@
+-- coalesce with several arguments
+SELECT coalesce(city, email, name) FROM customers

@@ -1,0 +1,2 @@
+-- greatest of text values
+SELECT greatest(name, email) FROM customers

@@ -1,0 +1,2 @@
+-- nullif(a, b) is NULL when a = b
+SELECT nullif(coupon, '') FROM orders

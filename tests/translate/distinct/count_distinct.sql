@@ -1,0 +1,2 @@
+-- count(DISTINCT x)
+SELECT count(DISTINCT customer_id) FROM orders

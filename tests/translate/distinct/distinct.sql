@@ -1,0 +1,2 @@
+-- SELECT DISTINCT
+SELECT DISTINCT status FROM orders

@@ -1,0 +1,2 @@
+-- SELECT ALL is the default
+SELECT ALL status FROM orders

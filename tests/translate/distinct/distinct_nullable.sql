@@ -1,0 +1,2 @@
+-- DISTINCT keeps one NULL
+SELECT DISTINCT city FROM customers

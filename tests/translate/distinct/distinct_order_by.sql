@@ -1,0 +1,2 @@
+-- DISTINCT with ORDER BY a selected column
+SELECT DISTINCT country FROM customers ORDER BY country

@@ -1,0 +1,2 @@
+-- SELECT DISTINCT over several columns
+SELECT DISTINCT country, segment FROM customers

@@ -1,0 +1,2 @@
+-- sum(DISTINCT x)
+SELECT sum(DISTINCT total) FROM orders

@@ -1,0 +1,2 @@
+-- ClickHouse's ARRAY JOIN
+SELECT id, t FROM orders ARRAY JOIN tags AS t

@@ -1,0 +1,2 @@
+-- ClickHouse's FORMAT clause
+SELECT id FROM orders FORMAT JSON

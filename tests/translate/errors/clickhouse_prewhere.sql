@@ -1,0 +1,2 @@
+-- ClickHouse's PREWHERE
+SELECT id FROM orders PREWHERE total > 1

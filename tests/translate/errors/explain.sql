@@ -1,0 +1,2 @@
+-- EXPLAIN of a query
+EXPLAIN SELECT id FROM orders

@@ -1,0 +1,2 @@
+-- SELECT ... FOR UPDATE locks rows: 25006
+SELECT id FROM orders FOR UPDATE

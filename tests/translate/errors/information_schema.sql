@@ -1,0 +1,2 @@
+-- information_schema goes to the catalog engine
+SELECT table_name FROM information_schema.tables

@@ -1,0 +1,2 @@
+-- INSERT is refused: 25006
+INSERT INTO orders (id) VALUES (1)

@@ -1,0 +1,2 @@
+-- INTO OUTFILE
+SELECT id FROM orders INTO OUTFILE '/tmp/x'

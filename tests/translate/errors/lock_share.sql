@@ -1,0 +1,2 @@
+-- FOR SHARE: 25006
+SELECT id FROM orders FOR SHARE

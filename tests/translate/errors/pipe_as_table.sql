@@ -1,0 +1,2 @@
+-- An endpoint pipe read as a table
+SELECT * FROM top_pages

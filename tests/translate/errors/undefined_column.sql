@@ -1,0 +1,2 @@
+-- A column no relation has: 42703
+SELECT nope FROM orders

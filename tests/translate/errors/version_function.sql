@@ -1,0 +1,2 @@
+-- version() goes to the catalog engine
+SELECT version()

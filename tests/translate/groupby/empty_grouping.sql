@@ -1,0 +1,2 @@
+-- GROUP BY () is one group
+SELECT count(*) FROM orders GROUP BY ()

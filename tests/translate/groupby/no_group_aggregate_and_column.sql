@@ -1,0 +1,2 @@
+-- A column outside an aggregate without GROUP BY
+SELECT status, count(*) FROM orders

@@ -1,0 +1,2 @@
+-- A Nullable key forms its own NULL group
+SELECT coupon, count(*) FROM orders GROUP BY coupon

@@ -1,0 +1,2 @@
+-- GROUP BY an ordinal
+SELECT status, sum(total) FROM orders GROUP BY 1

@@ -1,0 +1,2 @@
+-- GROUP BY several keys
+SELECT country, segment, count(*) AS n FROM customers GROUP BY country, segment

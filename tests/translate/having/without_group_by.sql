@@ -1,0 +1,2 @@
+-- HAVING without GROUP BY: one group or none
+SELECT count(*) FROM orders HAVING count(*) > 0

@@ -1,0 +1,2 @@
+-- CROSS JOIN
+SELECT p.name, c.country FROM products p CROSS JOIN customers c

@@ -1,0 +1,2 @@
+-- NATURAL JOIN is refused: 0A000
+SELECT * FROM orders NATURAL JOIN order_items

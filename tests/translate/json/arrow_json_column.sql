@@ -1,0 +1,2 @@
+-- -> on a JSON column: the value as jsonb
+SELECT payload -> 'utm' AS utm FROM events

@@ -1,0 +1,2 @@
+-- jsonb @> jsonb containment
+SELECT count(*) FROM events WHERE payload @> '{"plan": "pro"}'

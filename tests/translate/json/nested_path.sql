@@ -1,0 +1,2 @@
+-- Chained -> then ->>
+SELECT payload -> 'page' ->> 'title' AS title FROM events

@@ -1,0 +1,2 @@
+-- #>> (path) is refused
+SELECT payload #>> '{utm,source}' FROM events

@@ -1,0 +1,2 @@
+-- LIMIT n
+SELECT id FROM orders ORDER BY id LIMIT 10

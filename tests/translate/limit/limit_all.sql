@@ -1,0 +1,2 @@
+-- LIMIT ALL is no limit
+SELECT id FROM orders LIMIT ALL

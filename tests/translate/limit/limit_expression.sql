@@ -1,0 +1,2 @@
+-- LIMIT of a constant expression
+SELECT id FROM orders LIMIT 2 * 5

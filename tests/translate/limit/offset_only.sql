@@ -1,0 +1,2 @@
+-- OFFSET without LIMIT
+SELECT id FROM orders ORDER BY id OFFSET 5

@@ -1,0 +1,2 @@
+-- A dollar-quoted string
+SELECT id FROM products WHERE name = $$It's$$

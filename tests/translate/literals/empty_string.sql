@@ -1,0 +1,2 @@
+-- The empty string is not NULL
+SELECT id FROM customers WHERE email <> ''

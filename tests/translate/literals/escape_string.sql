@@ -1,0 +1,2 @@
+-- E'...' reads backslash escapes
+SELECT id FROM products WHERE name = E'Tab\there'

@@ -1,0 +1,2 @@
+-- -9223372036854775808 is one bigint literal
+SELECT id, -9223372036854775808 AS m FROM orders

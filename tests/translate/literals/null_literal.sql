@@ -1,0 +1,2 @@
+-- NULL in the select list
+SELECT id, NULL AS nothing FROM orders

@@ -1,0 +1,2 @@
+-- A non-ASCII string literal
+SELECT id FROM customers WHERE city = 'Zürich'

@@ -1,0 +1,2 @@
+-- gcd and lcm
+SELECT gcd(item_count, 12), lcm(item_count, 4) FROM orders

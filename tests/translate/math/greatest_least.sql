@@ -1,0 +1,2 @@
+-- greatest and least ignore NULLs in PostgreSQL
+SELECT greatest(total, discount, 0), least(total, discount) FROM orders

@@ -1,0 +1,2 @@
+-- round(int, n) is numeric
+SELECT round(item_count, 1) FROM orders

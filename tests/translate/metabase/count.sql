@@ -1,0 +1,2 @@
+-- Metabase: count of rows
+SELECT count(*) AS "count" FROM "public"."orders"

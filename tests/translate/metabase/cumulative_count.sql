@@ -1,0 +1,2 @@
+-- Metabase: cumulative count by month (a window over the grouped count)
+SELECT date_trunc('month', "public"."orders"."created_at") AS "created_at", SUM(COUNT(*)) OVER (ORDER BY date_trunc('month', "public"."orders"."created_at") ASC ROWS UNBOUNDED PRECEDING) AS "count" FROM "public"."orders" GROUP BY date_trunc('month', "public"."orders"."created_at") ORDER BY date_trunc('month', "public"."orders"."created_at") ASC

@@ -1,0 +1,2 @@
+-- Metabase: is empty (NULL or '')
+SELECT count(*) AS "count" FROM "public"."customers" WHERE ("public"."customers"."email" IS NULL) OR ("public"."customers"."email" = '')

@@ -1,0 +1,2 @@
+-- Metabase: by week, weeks starting on Sunday
+SELECT (date_trunc('week', ("public"."orders"."created_at" + INTERVAL '1 day')) + INTERVAL '-1 day') AS "created_at", count(*) AS "count" FROM "public"."orders" GROUP BY (date_trunc('week', ("public"."orders"."created_at" + INTERVAL '1 day')) + INTERVAL '-1 day') ORDER BY (date_trunc('week', ("public"."orders"."created_at" + INTERVAL '1 day')) + INTERVAL '-1 day') ASC

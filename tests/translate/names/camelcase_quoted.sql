@@ -1,0 +1,2 @@
+-- CamelCase columns must be double-quoted in PostgreSQL; ClickHouse gets them quoted too
+SELECT "SessionId", "PageViews" FROM web_sessions

@@ -1,0 +1,2 @@
+-- A LowCardinality column named event
+SELECT event, count(*) FROM events GROUP BY event

@@ -1,0 +1,2 @@
+-- A column qualified by database, schema and table
+SELECT pipegate.public.orders.id FROM orders

@@ -1,0 +1,2 @@
+-- timestamp as a bare column name
+SELECT timestamp FROM events

@@ -1,0 +1,2 @@
+-- || on arrays concatenates them
+SELECT tags || ARRAY['x'] AS more FROM orders

@@ -1,0 +1,2 @@
+-- Unary ~ (bitwise NOT)
+SELECT ~ item_count FROM orders

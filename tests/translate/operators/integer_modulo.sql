@@ -1,0 +1,2 @@
+-- int % int
+SELECT id, id % 10 AS bucket FROM orders

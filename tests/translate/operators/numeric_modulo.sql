@@ -1,0 +1,2 @@
+-- numeric % numeric keeps the fraction
+SELECT id, total % 1 AS cents FROM orders

@@ -1,0 +1,2 @@
+-- Unary minus on a column
+SELECT id, -total AS neg FROM orders

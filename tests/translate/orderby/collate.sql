@@ -1,0 +1,2 @@
+-- ORDER BY ... COLLATE
+SELECT name FROM customers ORDER BY name COLLATE "C"

@@ -1,0 +1,2 @@
+-- ORDER BY a column name with SELECT *
+SELECT * FROM products ORDER BY price DESC

@@ -1,0 +1,2 @@
+-- Without bound values (Describe), $n is NULL
+SELECT id FROM orders WHERE status = $1

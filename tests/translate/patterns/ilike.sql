@@ -1,0 +1,2 @@
+-- ILIKE is case-insensitive
+SELECT id FROM customers WHERE name ILIKE '%smith%'

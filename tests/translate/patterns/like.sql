@@ -1,0 +1,2 @@
+-- LIKE with % and _
+SELECT id FROM customers WHERE email LIKE '%@example.___'

@@ -1,0 +1,2 @@
+-- NOT ILIKE
+SELECT id FROM customers WHERE name NOT ILIKE 'a%'

@@ -1,0 +1,2 @@
+-- NOT LIKE
+SELECT id FROM customers WHERE name NOT LIKE 'Test%'

@@ -1,0 +1,2 @@
+-- ~* is case-insensitive
+SELECT id FROM customers WHERE email ~* '@GMAIL\.com$'

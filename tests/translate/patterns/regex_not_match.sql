@@ -1,0 +1,2 @@
+-- !~ and !~*
+SELECT pathname FROM events WHERE pathname !~ '^/admin' AND pathname !~* 'LOGIN'

@@ -1,0 +1,2 @@
+-- SIMILAR TO
+SELECT id FROM products WHERE sku SIMILAR TO 'AB[0-9]{3}'

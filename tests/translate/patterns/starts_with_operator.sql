@@ -1,0 +1,2 @@
+-- ^@ is starts_with
+SELECT pathname FROM events WHERE pathname ^@ '/docs'

@@ -1,0 +1,2 @@
+-- A relation qualified by database and schema
+SELECT id FROM pipegate.public.orders

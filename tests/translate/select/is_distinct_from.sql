@@ -1,0 +1,2 @@
+-- IS DISTINCT FROM treats two NULLs as equal
+SELECT id FROM orders WHERE coupon IS DISTINCT FROM 'WELCOME10'

@@ -1,0 +1,2 @@
+-- A Map column is read as jsonb
+SELECT id, attributes FROM customers

@@ -1,0 +1,2 @@
+-- A relation qualified by schema public
+SELECT id FROM public.orders

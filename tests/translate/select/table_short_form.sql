@@ -1,0 +1,2 @@
+-- TABLE x is SELECT * FROM x
+TABLE customers

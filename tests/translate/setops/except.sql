@@ -1,0 +1,2 @@
+-- EXCEPT
+SELECT id FROM customers EXCEPT SELECT customer_id FROM orders

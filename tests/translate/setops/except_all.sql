@@ -1,0 +1,2 @@
+-- EXCEPT ALL keeps multiplicity
+SELECT customer_id FROM orders EXCEPT ALL SELECT id FROM customers

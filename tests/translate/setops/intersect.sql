@@ -1,0 +1,2 @@
+-- INTERSECT
+SELECT customer_id FROM orders INTERSECT SELECT id FROM customers

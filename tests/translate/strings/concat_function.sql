@@ -1,0 +1,2 @@
+-- concat() skips NULLs (unlike ||)
+SELECT concat(name, ' <', email, '>') FROM customers

@@ -1,0 +1,2 @@
+-- initcap
+SELECT initcap(name) FROM customers

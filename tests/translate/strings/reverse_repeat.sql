@@ -1,0 +1,2 @@
+-- reverse and repeat
+SELECT reverse(name), repeat('*', age) FROM customers

@@ -1,0 +1,2 @@
+-- Concatenating a nullable column with ||
+SELECT name || ' (' || city || ')' FROM customers

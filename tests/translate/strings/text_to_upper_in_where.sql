@@ -1,0 +1,2 @@
+-- A function in WHERE
+SELECT id FROM customers WHERE upper(country) = 'DE'

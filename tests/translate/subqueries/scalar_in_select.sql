@@ -1,0 +1,2 @@
+-- An uncorrelated scalar subquery in the select list
+SELECT id, total - (SELECT avg(total) FROM orders) AS diff FROM orders

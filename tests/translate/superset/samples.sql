@@ -1,0 +1,2 @@
+-- Superset: samples of a dataset
+SELECT * FROM public.customers LIMIT 100

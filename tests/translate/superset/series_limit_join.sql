@@ -1,0 +1,2 @@
+-- Superset: a time series limited to the top 5 series by a joined subquery
+SELECT status AS status, DATE_TRUNC('week', created_at) AS __timestamp, SUM(total) AS "SUM(total)" FROM public.orders JOIN (SELECT status AS status__, SUM(total) AS mme_inner__ FROM public.orders GROUP BY status ORDER BY mme_inner__ DESC LIMIT 5) AS series_limit ON status = status__ GROUP BY status, DATE_TRUNC('week', created_at) LIMIT 10000

@@ -1,0 +1,2 @@
+-- Superset: a time series at day grain with TO_TIMESTAMP bounds
+SELECT DATE_TRUNC('day', created_at) AS __timestamp, SUM(total) AS "SUM(total)" FROM public.orders WHERE created_at >= TO_TIMESTAMP('2024-01-01 00:00:00.000000', 'YYYY-MM-DD HH24:MI:SS.US') AND created_at < TO_TIMESTAMP('2024-02-01 00:00:00.000000', 'YYYY-MM-DD HH24:MI:SS.US') GROUP BY DATE_TRUNC('day', created_at) ORDER BY "SUM(total)" DESC LIMIT 10000

@@ -1,0 +1,2 @@
+-- timestamptz AT TIME ZONE 'zone' is the zone's wall time
+SELECT shipped_at AT TIME ZONE 'Europe/Berlin' FROM orders

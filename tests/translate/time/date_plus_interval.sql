@@ -1,0 +1,2 @@
+-- date + interval is a timestamp
+SELECT order_date + INTERVAL '1 day' FROM orders

@@ -1,0 +1,2 @@
+-- An unknown unit: 22023
+SELECT date_trunc('fortnight', created_at) FROM orders

@@ -1,0 +1,2 @@
+-- extract(second) includes the fraction
+SELECT extract(second FROM created_at) FROM orders

@@ -1,0 +1,2 @@
+-- GROUPS frames are refused: 0A000
+SELECT id, count(*) OVER (ORDER BY status GROUPS BETWEEN 1 PRECEDING AND CURRENT ROW) FROM orders

@@ -1,0 +1,2 @@
+-- A share of the partition's total
+SELECT id, status, total / sum(total) OVER (PARTITION BY status) AS share FROM orders

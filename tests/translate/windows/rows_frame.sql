@@ -1,0 +1,2 @@
+-- A moving average over ROWS BETWEEN 6 PRECEDING AND CURRENT ROW
+SELECT order_date, avg(total) OVER (ORDER BY order_date ROWS BETWEEN 6 PRECEDING AND CURRENT ROW) AS avg7 FROM orders
