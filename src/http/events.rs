@@ -18,7 +18,7 @@ use futures::StreamExt;
 use serde::Deserialize;
 use serde_json::json;
 
-use crate::ingest::IngestError;
+use crate::ingest::{Format, IngestError};
 use crate::state::AppState;
 
 use super::HttpError;
@@ -49,21 +49,44 @@ pub async fn post(
         .ok_or_else(|| {
             HttpError::BadRequest("name the datasource: /v0/events?name=<datasource>".into())
         })?;
-    let wait = match query
-        .wait
-        .as_deref()
-        .map(str::to_ascii_lowercase)
-        .as_deref()
-    {
-        None | Some("false" | "0" | "") => false,
-        Some("true" | "1") => true,
-        Some(other) => {
-            return Err(HttpError::BadRequest(format!(
-                "wait must be true or false, not {other:?}"
-            )))
-        }
+    let request = Request {
+        datasource,
+        wait: parse_wait(query.wait.as_deref())?,
+        query_token: query.token.as_deref(),
+        format: Format::Json,
     };
-    let token = authorize(&state, &headers, query.token.as_deref(), datasource)?;
+    ingest(&state, request, &headers, body).await
+}
+
+/// An ingestion request as both endpoints (events and bulk append) read it.
+pub(super) struct Request<'a> {
+    pub datasource: &'a str,
+    pub wait: bool,
+    /// `?token=`, for clients that cannot set a header.
+    pub query_token: Option<&'a str>,
+    pub format: Format,
+}
+
+/// `wait=true|false|1|0`.
+pub(super) fn parse_wait(wait: Option<&str>) -> Result<bool, HttpError> {
+    match wait.map(str::to_ascii_lowercase).as_deref() {
+        None | Some("false" | "0" | "") => Ok(false),
+        Some("true" | "1") => Ok(true),
+        Some(other) => Err(HttpError::BadRequest(format!(
+            "wait must be true or false, not {other:?}"
+        ))),
+    }
+}
+
+/// Authenticates, applies the token's rate limit and hands the body to ingestion; every
+/// answer carries the `X-RateLimit-*` headers.
+pub(super) async fn ingest(
+    state: &AppState,
+    request: Request<'_>,
+    headers: &HeaderMap,
+    body: Body,
+) -> Result<Response, HttpError> {
+    let token = authorize(state, headers, request.query_token, request.datasource)?;
     let decision = state
         .events_limiter
         .check(&token, state.ingest.rps_of(&token));
@@ -76,7 +99,7 @@ pub async fn post(
             retry_after_secs: 1,
         }
         .into_response(),
-        None => accept(&state, datasource, wait, &headers, body)
+        None => accept(state, &request, headers, body)
             .await
             .unwrap_or_else(IntoResponse::into_response),
     };
@@ -87,11 +110,11 @@ pub async fn post(
 /// The request once its token is known and within its rate.
 async fn accept(
     state: &AppState,
-    datasource: &str,
-    wait: bool,
+    request: &Request<'_>,
     headers: &HeaderMap,
     body: Body,
 ) -> Result<Response, HttpError> {
+    let (datasource, wait) = (request.datasource, request.wait);
     let ingest = &state.ingest;
     ingest.check_room(datasource).await.map_err(from_ingest)?;
     let key = match headers.get("idempotency-key") {
@@ -112,7 +135,7 @@ async fn accept(
     let raw = read_body(body, headers, limit).await?;
     let body = decode(raw, headers, limit).await?;
     let accepted = ingest
-        .accept(datasource, body, key.as_deref(), wait)
+        .accept(datasource, body, request.format, key.as_deref(), wait)
         .await
         .map_err(from_ingest)?;
     let status = if accepted.committed {

@@ -1,6 +1,7 @@
-//! The HTTP door: health, metrics and the Events API; pipe endpoints arrive with their
+//! The HTTP door: health, metrics, the Events API and bulk append; pipe endpoints arrive with their
 //! issue. `router(state)` builds the whole door so tests can call it without a socket.
 
+mod datasources;
 mod error;
 mod events;
 pub mod ratelimit;
@@ -30,6 +31,7 @@ pub fn router(state: Arc<AppState>) -> Router {
         .route("/health", get(health))
         .route("/metrics", get(metrics))
         .route("/v0/events", post(events::post))
+        .route("/v0/datasources", post(datasources::post))
         .fallback(not_found)
         .method_not_allowed_fallback(method_not_allowed)
         .layer(middleware::from_fn_with_state(

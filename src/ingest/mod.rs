@@ -15,6 +15,7 @@
 //! - [`flusher`]: batches the log into ClickHouse.
 
 pub mod convert;
+pub mod csv;
 pub mod entry;
 pub mod flusher;
 pub mod idempotency;
@@ -66,6 +67,15 @@ pub enum IngestError {
     /// The log cannot take writes (a disk failure) or is shutting down.
     #[error("{0}")]
     Unavailable(String),
+}
+
+/// How a body holds its rows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Format {
+    /// NDJSON, a JSON array or one object: columns found by their JSONPaths.
+    Json,
+    /// CSV: columns by position, or by a header line's names.
+    Csv,
 }
 
 /// What an accepted request gets back.
@@ -255,6 +265,7 @@ impl Ingest {
         &self,
         datasource: &str,
         body: Bytes,
+        format: Format,
         idempotency_key: Option<&str>,
         wait: bool,
     ) -> Result<Accepted, IngestError> {
@@ -279,9 +290,11 @@ impl Ingest {
         let entry = tokio::task::spawn_blocking(move || {
             let text = std::str::from_utf8(&body)
                 .map_err(|e| IngestError::BadBody(format!("the body is not UTF-8: {e}")))?;
-            schema
-                .encode(text, key, received_ms)
-                .map_err(|e| IngestError::BadBody(e.0))
+            match format {
+                Format::Json => schema.encode(text, key, received_ms),
+                Format::Csv => schema.encode_csv(text, key, received_ms),
+            }
+            .map_err(|e| IngestError::BadBody(e.0))
         })
         .await
         .map_err(|e| IngestError::Unavailable(e.to_string()))??;

@@ -14,14 +14,14 @@ use super::json::{self, follow, Json, Locator, PathTree};
 
 /// One column as ingestion sees it.
 #[derive(Debug)]
-struct Target {
-    name: String,
-    conv: Conv,
+pub(super) struct Target {
+    pub(super) name: String,
+    pub(super) conv: Conv,
     /// Where the value is; `None` for a column with no JSONPath, filled by its DEFAULT (or,
     /// in a datasource with no JSONPaths at all, found by its name at the top level).
     locator: Option<Locator>,
     /// Whether the column has a DEFAULT, which a missing or null value takes.
-    has_default: bool,
+    pub(super) has_default: bool,
 }
 
 /// A datasource ready for ingestion.
@@ -29,7 +29,7 @@ struct Target {
 pub struct Schema {
     /// The datasource's name.
     pub name: String,
-    targets: Vec<Target>,
+    pub(super) targets: Vec<Target>,
     tree: PathTree,
     slots: usize,
     /// `INSERT INTO db.table (cols) FORMAT RowBinaryWithDefaults`.
@@ -116,8 +116,9 @@ impl Schema {
                 }
                 return Err(BodyError(format!("line {line}: invalid JSON: {e}")));
             }
-            self.encode_row(&slots, &mut row, &mut errors);
-            self.finish_row(&slots, &mut row, &mut errors, &mut builder);
+            let value = |_: usize, t: &Target| self.value(t, &slots);
+            self.encode_row(&value, &mut row, &mut errors);
+            self.finish_row(&value, &mut row, &mut errors, &mut builder);
         }
         if let Some(docs) = fallback {
             for (line, doc) in docs {
@@ -125,16 +126,18 @@ impl Schema {
                 self.tree
                     .capture(doc, &mut slots)
                     .map_err(|e| BodyError(format!("line {line}: invalid JSON: {e}")))?;
-                self.encode_row(&slots, &mut row, &mut errors);
-                self.finish_row(&slots, &mut row, &mut errors, &mut builder);
+                let value = |_: usize, t: &Target| self.value(t, &slots);
+                self.encode_row(&value, &mut row, &mut errors);
+                self.finish_row(&value, &mut row, &mut errors, &mut builder);
             }
         }
         Ok(builder.finish())
     }
 
-    fn finish_row(
+    /// Adds the encoded row to the entry, or its quarantine row when a column failed.
+    pub(super) fn finish_row<'a>(
         &self,
-        slots: &[Option<&RawValue>],
+        value: &dyn Fn(usize, &Target) -> Option<Json<'a>>,
         row: &mut Vec<u8>,
         errors: &mut Vec<(usize, String)>,
         builder: &mut EntryBuilder,
@@ -144,7 +147,7 @@ impl Schema {
         } else {
             let mut q = Vec::with_capacity(256);
             self.quarantine_row(
-                slots,
+                value,
                 errors,
                 builder.key_hex(),
                 builder.received_secs(),
@@ -157,15 +160,14 @@ impl Schema {
     }
 
     /// Encodes one row as RowBinaryWithDefaults into `row`, or records each column's error.
-    fn encode_row(
+    pub(super) fn encode_row<'a>(
         &self,
-        slots: &[Option<&RawValue>],
+        value: &dyn Fn(usize, &Target) -> Option<Json<'a>>,
         row: &mut Vec<u8>,
         errors: &mut Vec<(usize, String)>,
     ) {
         for (i, t) in self.targets.iter().enumerate() {
-            let value = self.value(t, slots);
-            match value {
+            match value(i, t) {
                 None | Some(Json::Null) if t.has_default => row.push(1),
                 None if t.conv.is_array() => row.extend_from_slice(&[0, 0]),
                 None if matches!(t.conv, Conv::Nullable(_)) => row.extend_from_slice(&[0, 1]),
@@ -192,16 +194,16 @@ impl Schema {
 
     /// The quarantine row: every column's value as text (NULL when absent), the failed
     /// columns and their errors, the import id and the time the request arrived.
-    fn quarantine_row(
+    fn quarantine_row<'a>(
         &self,
-        slots: &[Option<&RawValue>],
+        value: &dyn Fn(usize, &Target) -> Option<Json<'a>>,
         errors: &[(usize, String)],
         import_id: &str,
         received_secs: u32,
         out: &mut Vec<u8>,
     ) {
-        for t in &self.targets {
-            match self.value(t, slots) {
+        for (i, t) in self.targets.iter().enumerate() {
+            match value(i, t) {
                 None => out.push(1),
                 Some(v) => {
                     out.push(0);

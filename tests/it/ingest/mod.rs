@@ -4,9 +4,11 @@
 //! - `api`: bodies, encodings, auth, limits and answers.
 //! - `types`: every column type converted by the gateway, compared with ClickHouse's own
 //!   reading of the same JSON.
+//! - `append`: bulk append of CSV and NDJSON through `/v0/datasources`.
 //! - `durability`: quarantine, idempotent retries, back-pressure and restart recovery.
 
 mod api;
+mod append;
 mod crash;
 mod durability;
 mod outage;
@@ -119,9 +121,22 @@ impl Running {
         body: impl Into<reqwest::Body>,
         headers: &[(&str, &str)],
     ) -> (u16, serde_json::Value, reqwest::header::HeaderMap) {
+        self.send(&format!("/v0/events?{query}"), APPEND_SECRET, body, headers)
+            .await
+    }
+
+    /// Posts `body` to `path` (with its query string) as the token `secret`; the status,
+    /// the JSON answer and the headers.
+    pub async fn send(
+        &self,
+        path: &str,
+        secret: &str,
+        body: impl Into<reqwest::Body>,
+        headers: &[(&str, &str)],
+    ) -> (u16, serde_json::Value, reqwest::header::HeaderMap) {
         let mut req = reqwest::Client::new()
-            .post(self.url(&format!("/v0/events?{query}")))
-            .bearer_auth(APPEND_SECRET)
+            .post(self.url(path))
+            .bearer_auth(secret)
             .body(body);
         for (k, v) in headers {
             req = req.header(*k, *v);
