@@ -5,23 +5,28 @@
 
 use std::collections::HashMap;
 use std::fmt::Debug;
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 
 use async_trait::async_trait;
-use futures::Sink;
-use pgwire::api::auth::sasl::scram::{gen_salted_password, ScramAuth};
-use pgwire::api::auth::sasl::SASLAuthStartupHandler;
-use pgwire::api::auth::{AuthSource, LoginInfo, Password, ServerParameterProvider, StartupHandler};
-use pgwire::api::{ClientInfo, PgWireConnectionState};
+use futures::{Sink, SinkExt};
+use pgwire::api::auth::{
+    finish_authentication, protocol_negotiation, save_startup_parameters_to_metadata,
+    ServerParameterProvider, StartupHandler,
+};
+use pgwire::api::{
+    ClientInfo, PgWireConnectionState, PidSecretKeyGenerator, RandomPidSecretKeyGenerator,
+};
 use pgwire::error::{PgWireError, PgWireResult};
+use pgwire::messages::startup::Authentication;
 use pgwire::messages::{PgWireBackendMessage, PgWireFrontendMessage};
 
 use crate::auth::{Principal, TokenStore};
 
+use super::scram::{self, Exchange, ScramError, Verifier};
 use super::sqlstate;
 
 /// PBKDF2 rounds for SCRAM verifiers; PostgreSQL's default.
-pub const SCRAM_ITERATIONS: usize = 4096;
+pub const SCRAM_ITERATIONS: u32 = 4096;
 
 /// The PostgreSQL version we present. pgjdbc, psql, SQLAlchemy, asyncpg and Npgsql all
 /// parse `16.4` as PostgreSQL 16.
@@ -31,7 +36,9 @@ pub const SERVER_VERSION: &str = "16.4";
 /// user costs the same as a known one.
 #[derive(Debug)]
 pub struct Verifiers {
-    by_user: HashMap<String, (Vec<u8>, Vec<u8>)>,
+    by_user: HashMap<String, Verifier>,
+    /// Backend PIDs and cancel keys, shared so PIDs count up across connections.
+    pids: RandomPidSecretKeyGenerator,
 }
 
 impl Verifiers {
@@ -39,35 +46,25 @@ impl Verifiers {
         let by_user = tokens
             .iter()
             .map(|t| {
-                let salt = random_bytes::<16>().to_vec();
-                let salted = gen_salted_password(t.secret(), &salt, SCRAM_ITERATIONS);
-                (t.name.clone(), (salt, salted))
+                let mut salt = vec![0u8; 16];
+                rand::fill(&mut salt[..]);
+                let verifier = Verifier::new(t.secret(), salt, SCRAM_ITERATIONS);
+                (t.name.clone(), verifier)
             })
             .collect();
-        Verifiers { by_user }
+        Verifiers {
+            by_user,
+            pids: RandomPidSecretKeyGenerator::default(),
+        }
     }
-}
 
-#[async_trait]
-impl AuthSource for Verifiers {
-    async fn get_password(&self, login: &LoginInfo) -> PgWireResult<Password> {
-        let user = login.user().unwrap_or_default();
-        Ok(match self.by_user.get(user) {
-            Some((salt, salted)) => Password::new(Some(salt.clone()), salted.clone()),
-            // A verifier no password can match: the exchange runs to the end and fails
-            // exactly like a wrong password.
-            None => Password::new(
-                Some(random_bytes::<16>().to_vec()),
-                random_bytes::<32>().to_vec(),
-            ),
-        })
+    /// The user's verifier, or for an unknown user one no password matches.
+    fn get(&self, user: &str) -> Verifier {
+        self.by_user
+            .get(user)
+            .cloned()
+            .unwrap_or_else(|| Verifier::impossible(SCRAM_ITERATIONS))
     }
-}
-
-fn random_bytes<const N: usize>() -> [u8; N] {
-    let mut buf = [0u8; N];
-    rand::fill(&mut buf[..]);
-    buf
 }
 
 /// The ParameterStatus messages PostgreSQL 16 sends after login.
@@ -86,13 +83,25 @@ impl ServerParameterProvider for StartupParameters {
     }
 }
 
+/// Where a connection's SCRAM exchange stands.
+enum Step {
+    /// Before the client's first SASL message.
+    Start,
+    /// The server-first message is sent; waiting for the client's proof.
+    Proof(Box<Exchange>),
+    Done,
+}
+
 /// The startup handler of one connection: checks the database name, runs SCRAM, and
 /// attaches the principal.
 pub struct Authenticator {
-    sasl: SASLAuthStartupHandler<StartupParameters>,
+    verifiers: Arc<Verifiers>,
     tokens: Arc<TokenStore>,
     registry: Arc<super::cancel::Registry>,
     database: String,
+    /// The TLS certificate's hash, on TLS connections: SCRAM-SHA-256-PLUS is offered.
+    cert_hash: Option<Arc<Vec<u8>>>,
+    step: Mutex<Step>,
 }
 
 impl Authenticator {
@@ -101,22 +110,60 @@ impl Authenticator {
         tokens: Arc<TokenStore>,
         registry: Arc<super::cancel::Registry>,
         database: String,
-        tls_cert_pem: Option<&[u8]>,
+        cert_hash: Option<Arc<Vec<u8>>>,
     ) -> Authenticator {
-        let mut scram = ScramAuth::new(verifiers);
-        scram.set_iterations(SCRAM_ITERATIONS);
-        if let Some(pem) = tls_cert_pem {
-            // Enables SCRAM-SHA-256-PLUS (channel binding) for TLS clients; a certificate
-            // that cannot be used for binding only disables the PLUS variant.
-            if let Err(e) = scram.configure_certificate(pem) {
-                tracing::warn!(error = %e, "SCRAM channel binding disabled");
-            }
-        }
         Authenticator {
-            sasl: SASLAuthStartupHandler::new(Arc::new(StartupParameters)).with_scram(scram),
+            verifiers,
             tokens,
             registry,
             database,
+            cert_hash,
+            step: Mutex::new(Step::Start),
+        }
+    }
+
+    fn mechanisms(&self) -> Vec<String> {
+        let mut names = Vec::new();
+        if self.cert_hash.is_some() {
+            names.push(scram::SCRAM_SHA_256_PLUS.to_string());
+        }
+        names.push(scram::SCRAM_SHA_256.to_string());
+        names
+    }
+
+    /// The next SASL message: the server-first answer to the client-first, or the
+    /// server-final answer to the proof (then the login is done).
+    fn sasl<C: ClientInfo>(
+        &self,
+        client: &C,
+        message: pgwire::messages::startup::PasswordMessageFamily,
+    ) -> PgWireResult<Authentication> {
+        let user = client.metadata().get("user").cloned().unwrap_or_default();
+        let mut step = self.step.lock().unwrap_or_else(|e| e.into_inner());
+        let failed = |e: ScramError| match e {
+            ScramError::WrongPassword => PgWireError::InvalidPassword(user.clone()),
+            ScramError::Protocol(why) => PgWireError::InvalidScramMessage(why),
+        };
+        match std::mem::replace(&mut *step, Step::Done) {
+            Step::Start => {
+                let first = message.into_sasl_initial_response()?;
+                let data = first.data.as_deref().unwrap_or_default();
+                let (exchange, server_first) = Exchange::start(
+                    &first.auth_method,
+                    data,
+                    self.verifiers.get(&user),
+                    self.cert_hash.as_deref().map(Vec::as_slice),
+                )
+                .map_err(failed)?;
+                *step = Step::Proof(Box::new(exchange));
+                Ok(Authentication::SASLContinue(server_first.into()))
+            }
+            Step::Proof(exchange) => {
+                let last = message.into_sasl_response()?;
+                let server_final = exchange.finish(&last.data).map_err(failed)?;
+                Ok(Authentication::SASLFinal(server_final.into()))
+            }
+            Step::Done => Err(PgWireError::InvalidSASLState),
         }
     }
 }
@@ -148,7 +195,32 @@ impl StartupHandler for Authenticator {
                 ))));
             }
         }
-        self.sasl.on_startup(client, message).await?;
+        match message {
+            PgWireFrontendMessage::Startup(ref startup) => {
+                protocol_negotiation(client, startup).await?;
+                save_startup_parameters_to_metadata(client, startup);
+                client.set_state(PgWireConnectionState::AuthenticationInProgress);
+                let mechanisms = self.mechanisms();
+                client
+                    .send(PgWireBackendMessage::Authentication(Authentication::SASL(
+                        mechanisms,
+                    )))
+                    .await?;
+            }
+            PgWireFrontendMessage::PasswordMessageFamily(message) => {
+                let reply = self.sasl(client, message)?;
+                let done = matches!(reply, Authentication::SASLFinal(_));
+                client
+                    .send(PgWireBackendMessage::Authentication(reply))
+                    .await?;
+                if done {
+                    let (pid, secret) = self.verifiers.pids.generate(client);
+                    client.set_pid_and_secret_key(pid, secret);
+                    finish_authentication(client, &StartupParameters).await?;
+                }
+            }
+            _ => {}
+        }
         if matches!(client.state(), PgWireConnectionState::ReadyForQuery)
             && client.session_extensions().get::<Principal>().is_none()
         {

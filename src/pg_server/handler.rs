@@ -42,17 +42,15 @@ pub struct Handlers {
     pub registry: Arc<super::cancel::Registry>,
     pub tokens: Arc<TokenStore>,
     pub verifiers: Arc<Verifiers>,
-    pub cert_pem: Option<Arc<Vec<u8>>>,
+    /// The TLS certificate's hash for SCRAM channel binding (none without TLS, or when
+    /// the certificate cannot be bound to).
+    pub cert_hash: Option<Arc<Vec<u8>>>,
 }
 
 impl Handlers {
     /// The login handler of one connection; `secure` is whether it negotiated TLS.
     pub fn authenticator(&self, secure: bool) -> Arc<Authenticator> {
-        let cert = if secure {
-            self.cert_pem.as_deref().map(Vec::as_slice)
-        } else {
-            None
-        };
+        let cert = if secure { self.cert_hash.clone() } else { None };
         Arc::new(Authenticator::new(
             self.verifiers.clone(),
             self.tokens.clone(),

@@ -10,6 +10,7 @@ mod handler;
 pub mod param;
 mod reply;
 mod rows;
+mod scram;
 pub mod sqlstate;
 pub mod types;
 
@@ -103,7 +104,13 @@ pub async fn serve(
         registry: registry.clone(),
         tokens,
         verifiers,
-        cert_pem: tls.as_ref().map(|t| t.cert_pem.clone()),
+        cert_hash: tls.as_ref().and_then(|t| {
+            let hash = scram::cert_hash(&t.cert_pem);
+            if hash.is_none() {
+                tracing::warn!("SCRAM channel binding disabled: the certificate cannot be read");
+            }
+            hash.map(Arc::new)
+        }),
     });
     let limit = Arc::new(Semaphore::new(state.config.postgres.max_connections));
     let mut connections = JoinSet::new();

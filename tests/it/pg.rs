@@ -148,9 +148,33 @@ async fn tls_with_sslmode_require_and_plain_with_disable() {
     let (ok, out, err) = psql(&format!("{url}?sslmode=require"), &["-c", "\\conninfo"]).await;
     assert!(ok, "{err}");
     assert!(out.contains("SSL connection (protocol: TLSv1."), "{out}");
+    // SCRAM-SHA-256-PLUS: the exchange is bound to this TLS certificate.
+    let (ok, _, err) = psql(
+        &format!("{url}?sslmode=require&channel_binding=require"),
+        &["-c", "SELECT 1"],
+    )
+    .await;
+    assert!(ok, "{err}");
+    let wrong = gw.pg_url("admin", "not-the-secret");
+    let (ok, _, err) = psql(
+        &format!("{wrong}?sslmode=require&channel_binding=require"),
+        &["-c", "SELECT 1"],
+    )
+    .await;
+    assert!(
+        !ok && err.contains("password authentication failed"),
+        "{err}"
+    );
     let (ok, out, err) = psql(&format!("{url}?sslmode=disable"), &["-c", "\\conninfo"]).await;
     assert!(ok, "{err}");
     assert!(!out.contains("SSL connection"), "{out}");
+    // Without TLS there is nothing to bind to, so a client that insists is refused.
+    let (ok, _, _) = psql(
+        &format!("{url}?sslmode=disable&channel_binding=require"),
+        &["-c", "SELECT 1"],
+    )
+    .await;
+    assert!(!ok, "channel binding without TLS");
 }
 
 #[tokio::test]
