@@ -56,8 +56,8 @@ pub enum DecodeError {
 
 /// The session's `TimeZone`, in which `timestamptz` values are printed.
 ///
-/// Only UTC and fixed offsets for now: IANA zones would need a time zone database, which
-/// is not a dependency yet. (The binary format is zone-independent.)
+/// UTC, a fixed offset, or an IANA zone whose offset depends on the instant (DST). The
+/// binary format is zone-independent.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum SessionZone {
     #[default]
@@ -65,14 +65,24 @@ pub enum SessionZone {
     /// Seconds east of UTC, as Postgres prints it (`+05:30`). Note that a POSIX-style zone
     /// name such as `UTC+3` means three hours *west*: the caller converts.
     Fixed(i32),
+    /// A zone with rules (`America/New_York`).
+    Named(chrono_tz::Tz),
 }
 
 impl SessionZone {
     /// The offset east of UTC in force at `utc_micros`.
-    pub fn offset_at(&self, _utc_micros: i64) -> i32 {
+    pub fn offset_at(&self, utc_micros: i64) -> i32 {
+        use chrono::{Offset, TimeZone};
         match self {
             SessionZone::Utc => 0,
             SessionZone::Fixed(secs) => *secs,
+            SessionZone::Named(tz) => {
+                chrono::DateTime::from_timestamp_micros(utc_micros).map_or(0, |t| {
+                    tz.offset_from_utc_datetime(&t.naive_utc())
+                        .fix()
+                        .local_minus_utc()
+                })
+            }
         }
     }
 }

@@ -151,9 +151,13 @@ fn running<C: ClientInfo>(client: &C) -> Option<query::RunningQuery> {
 }
 
 pub(super) fn zone(session: &Session) -> SessionZone {
-    match session.time_zone_offset_seconds() {
-        Some(0) | None => SessionZone::Utc,
-        Some(secs) => SessionZone::Fixed(secs),
+    match (
+        session.time_zone_offset_seconds(),
+        session.time_zone_rules(),
+    ) {
+        (Some(0), _) | (None, None) => SessionZone::Utc,
+        (Some(secs), _) => SessionZone::Fixed(secs),
+        (None, Some(tz)) => SessionZone::Named(tz),
     }
 }
 

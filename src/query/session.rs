@@ -533,6 +533,17 @@ impl Session {
             .and_then(|z| z.offset_east_seconds)
     }
 
+    /// The rules of a named time zone (`Europe/Paris`); None for UTC and fixed offsets.
+    pub fn time_zone_rules(&self) -> Option<chrono_tz::Tz> {
+        special::time_zone(self.time_zone()).ok().and_then(|z| {
+            if z.offset_east_seconds.is_some() {
+                None
+            } else {
+                z.rules
+            }
+        })
+    }
+
     /// `application_name`.
     pub fn application_name(&self) -> &str {
         &self.values["application_name"]

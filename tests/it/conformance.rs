@@ -527,4 +527,35 @@ async fn every_type_through_tokio_postgres_text_and_binary() {
         .get(0);
     assert_eq!(one, 1);
     assert_eq!(checked, 2 * 39 + 2 * 38 + 1);
+
+    // A named TimeZone prints each instant with the offset in force then, as PostgreSQL
+    // does: EST in winter (and in 1900, after the 1883 switch to standard time).
+    client
+        .batch_execute("SET TIME ZONE 'america/new_york'")
+        .await
+        .expect("SET TIME ZONE");
+    let text: Vec<Vec<Option<String>>> = client
+        .simple_query("SHOW TimeZone; SELECT tsz, tsu FROM types ORDER BY id")
+        .await
+        .expect("simple query")
+        .into_iter()
+        .filter_map(|m| match m {
+            SimpleQueryMessage::Row(r) => {
+                Some((0..r.len()).map(|i| r.get(i).map(str::to_string)).collect())
+            }
+            _ => None,
+        })
+        .collect();
+    let s = |v: &str| Some(v.to_string());
+    assert_eq!(
+        text,
+        vec![
+            vec![s("America/New_York")],
+            vec![
+                s("2024-01-01 16:34:05.123456-05"),
+                s("2023-11-14 17:13:20-05")
+            ],
+            vec![s("1899-12-31 19:00:00-05"), s("1969-12-31 19:00:00-05")],
+        ]
+    );
 }

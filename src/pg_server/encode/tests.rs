@@ -404,6 +404,25 @@ fn timestamps() {
         text_in("DateTime('UTC')", &t, SessionZone::Fixed(1_172)),
         "2023-11-14 22:32:52+00:19:32"
     );
+    // A named zone prints each instant with the offset in force then, across DST.
+    let ny = SessionZone::Named(chrono_tz::America::New_York);
+    for (epoch, want) in [
+        (1_783_500_000u32, "2026-07-08 04:40:00-04"),
+        (1_800_000_000, "2027-01-15 03:00:00-05"),
+        // 2026-11-01 05:30 and 06:30 UTC: both 01:30 local, before and after the fall back.
+        (1_793_511_000, "2026-11-01 01:30:00-04"),
+        (1_793_514_600, "2026-11-01 01:30:00-05"),
+    ] {
+        assert_eq!(text_in("DateTime('UTC')", &epoch.to_le_bytes(), ny), want);
+    }
+    assert_eq!(
+        text_in(
+            "DateTime('UTC')",
+            &t,
+            SessionZone::Named(chrono_tz::Asia::Kolkata)
+        ),
+        "2023-11-15 03:43:20+05:30"
+    );
     let micros = |b: Vec<u8>| decode::<std::time::SystemTime>(&Type::TIMESTAMP, &b);
     assert_eq!(
         micros(binary("DateTime64(3, 'UTC')", &1_500i64.to_le_bytes())),

@@ -261,14 +261,16 @@ const AREAS: &[&str] = &[
 pub(super) struct Zone {
     pub shown: String,
     pub offset_east_seconds: Option<i32>,
+    /// The IANA zone's rules, for a named zone.
+    pub rules: Option<chrono_tz::Tz>,
 }
 
-/// TimeZone, read as PostgreSQL's `check_timezone` does, but without a zone database:
+/// TimeZone, read as PostgreSQL's `check_timezone` does:
 /// - a bare number is hours east of UTC, printed POSIX-style (`5` → `<+05>-05`);
 /// - a POSIX offset (`+02:00`, `UTC+3`, `<+03>-03`) is kept as written (POSIX signs are
 ///   west-positive);
-/// - an IANA name is accepted when its area is a real one (`Europe/...`) or it is one of
-///   the single-word zones; its case is canonicalised when written all in one case.
+/// - an IANA name is accepted when the zone database (chrono-tz) has it, in any case, and
+///   shown as the database spells it.
 pub(super) fn time_zone(value: &str) -> Result<Zone, SessionError> {
     const NAME: &str = "TimeZone";
     let v = value.trim();
@@ -278,6 +280,7 @@ pub(super) fn time_zone(value: &str) -> Result<Zone, SessionError> {
             return Ok(Zone {
                 shown: posix_offset_name(east),
                 offset_east_seconds: Some(east),
+                rules: None,
             });
         }
         return Err(invalid(NAME, value));
@@ -286,6 +289,7 @@ pub(super) fn time_zone(value: &str) -> Result<Zone, SessionError> {
         return Ok(Zone {
             shown: v.to_string(),
             offset_east_seconds: Some(-west),
+            rules: None,
         });
     }
     if let Some(single) = SINGLE_ZONES.iter().find(|z| z.eq_ignore_ascii_case(v)) {
@@ -296,6 +300,7 @@ pub(super) fn time_zone(value: &str) -> Result<Zone, SessionError> {
         return Ok(Zone {
             shown: (*single).to_string(),
             offset_east_seconds: utc.then_some(0),
+            rules: iana(single),
         });
     }
     let mut parts = v.split('/');
@@ -309,40 +314,25 @@ pub(super) fn time_zone(value: &str) -> Result<Zone, SessionError> {
                 .all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '-' | '+'))
     };
     match area {
-        Some(area) if (1..=2).contains(&rest.len()) && rest.iter().all(valid_part) => {
-            let one_case = rest
-                .iter()
-                .all(|p| !p.chars().any(|c| c.is_ascii_uppercase()))
-                || rest
-                    .iter()
-                    .all(|p| !p.chars().any(|c| c.is_ascii_lowercase()));
-            let location: Vec<String> = if one_case && *area != "Etc" {
-                rest.iter().map(|p| title_case(p)).collect()
-            } else {
-                rest.iter().map(|p| p.to_string()).collect()
-            };
+        Some(_) if (1..=2).contains(&rest.len()) && rest.iter().all(valid_part) => {
+            // The zone database's own spelling, as PostgreSQL shows it.
+            let rules = iana(v).ok_or_else(|| invalid(NAME, value))?;
             Ok(Zone {
-                shown: format!("{area}/{}", location.join("/")),
+                shown: rules.name().to_string(),
                 offset_east_seconds: None,
+                rules: Some(rules),
             })
         }
         _ => Err(invalid(NAME, value)),
     }
 }
 
-/// `new_york` → `New_York`, `port-au-prince` → `Port-Au-Prince`.
-fn title_case(part: &str) -> String {
-    let mut out = String::with_capacity(part.len());
-    let mut start = true;
-    for c in part.chars() {
-        out.push(if start {
-            c.to_ascii_uppercase()
-        } else {
-            c.to_ascii_lowercase()
-        });
-        start = matches!(c, '_' | '-' | '/');
-    }
-    out
+/// An IANA zone by name, in any case.
+pub(crate) fn iana(name: &str) -> Option<chrono_tz::Tz> {
+    chrono_tz::TZ_VARIANTS
+        .iter()
+        .find(|tz| tz.name().eq_ignore_ascii_case(name))
+        .copied()
 }
 
 /// PostgreSQL's name for a fixed offset: `<+05:30>-05:30` for 5.5 hours east.

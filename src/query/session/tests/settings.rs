@@ -251,8 +251,14 @@ fn time_zones() {
     ok(&mut s, "SET TIME ZONE 'Europe/Paris'");
     assert_eq!(s.time_zone(), "Europe/Paris");
     assert_eq!(s.time_zone_offset_seconds(), None);
+    assert_eq!(s.time_zone_rules(), Some(chrono_tz::Europe::Paris));
     ok(&mut s, "SET timezone = 'america/new_york'");
     assert_eq!(s.time_zone(), "America/New_York");
+    assert_eq!(s.time_zone_rules(), Some(chrono_tz::America::New_York));
+    ok(&mut s, "SET timezone = 'AMERICA/ARGENTINA/BUENOS_AIRES'");
+    assert_eq!(s.time_zone(), "America/Argentina/Buenos_Aires");
+    let e = err(&mut s, "SET TIME ZONE 'Europe/Nowhere'");
+    assert_eq!(e.code, "22023", "a zone the database does not have");
     ok(&mut s, "SET TIME ZONE 'utc'");
     assert_eq!(s.time_zone(), "UTC");
     ok(&mut s, "SET TIME ZONE -7");
