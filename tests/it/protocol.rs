@@ -337,3 +337,52 @@ async fn deep_pipelines_answer_in_order_and_an_error_skips_to_sync() {
     w.send(&sent).await;
     assert_eq!(w.until_ready().await, want);
 }
+
+#[tokio::test]
+async fn a_parameter_its_type_cannot_read_fails_the_bind_and_the_block() {
+    let gw = gateway_with_events().await;
+    let mut w = Wire::admin(gw.postgres).await;
+    w.send(&[query("BEGIN")]).await;
+    assert_eq!(
+        w.until_ready().await,
+        ["CommandComplete(BEGIN)", "ReadyForQuery(T)"]
+    );
+    // PostgreSQL reads the value at Bind: the error comes instead of BindComplete, the
+    // Execute is skipped, and the block has failed.
+    w.send(&[
+        parse("", "SELECT pathname FROM events WHERE duration_ms = $1"),
+        bind("", "", &["twelve"]),
+        execute("", 0),
+        sync(),
+    ])
+    .await;
+    let answer = w.until_ready().await;
+    assert_eq!(answer.len(), 3, "{answer:?}");
+    assert_eq!(answer[0], "ParseComplete");
+    assert!(answer[1].starts_with("Error(22P02 "), "{answer:?}");
+    assert!(answer[1].contains("\"twelve\""), "{answer:?}");
+    assert_eq!(answer[2], "ReadyForQuery(E)");
+    w.send(&[query("ROLLBACK")]).await;
+    assert_eq!(
+        w.until_ready().await,
+        ["CommandComplete(ROLLBACK)", "ReadyForQuery(I)"]
+    );
+    // A good value binds and runs.
+    w.send(&[
+        parse("", "SELECT pathname FROM events WHERE duration_ms = $1"),
+        bind("", "", &["300"]),
+        execute("", 0),
+        sync(),
+    ])
+    .await;
+    assert_eq!(
+        w.until_ready().await,
+        [
+            "ParseComplete",
+            "BindComplete",
+            "DataRow(/pricing)",
+            "CommandComplete(SELECT 1)",
+            "ReadyForQuery(I)"
+        ]
+    );
+}
