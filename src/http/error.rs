@@ -26,6 +26,16 @@ pub enum HttpError {
         message: String,
         retry_after_secs: u64,
     },
+    /// The query ran past its time limit.
+    #[error("{0}")]
+    Timeout(String),
+    /// A pipe's `custom_error()`: its status, and its dict as the body when it gave one.
+    #[error("{message}")]
+    Custom {
+        status: StatusCode,
+        message: String,
+        body: Option<serde_json::Value>,
+    },
     #[error("{0}")]
     Unavailable(String),
     #[error("{0}")]
@@ -42,6 +52,8 @@ impl HttpError {
             HttpError::PayloadTooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
             HttpError::UnsupportedMediaType(_) => StatusCode::UNSUPPORTED_MEDIA_TYPE,
             HttpError::TooManyRequests { .. } => StatusCode::TOO_MANY_REQUESTS,
+            HttpError::Timeout(_) => StatusCode::REQUEST_TIMEOUT,
+            HttpError::Custom { status, .. } => *status,
             HttpError::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
             HttpError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
@@ -50,8 +62,13 @@ impl HttpError {
 
 impl IntoResponse for HttpError {
     fn into_response(self) -> Response {
-        let mut response =
-            (self.status(), Json(json!({ "error": self.to_string() }))).into_response();
+        let body = match &self {
+            HttpError::Custom {
+                body: Some(body), ..
+            } => body.clone(),
+            _ => json!({ "error": self.to_string() }),
+        };
+        let mut response = (self.status(), Json(body)).into_response();
         if let HttpError::TooManyRequests {
             retry_after_secs, ..
         } = self

@@ -161,28 +161,7 @@ fn authorize(
     query_token: Option<&str>,
     datasource: &str,
 ) -> Result<String, HttpError> {
-    let presented = match headers.get(header::AUTHORIZATION) {
-        Some(v) => {
-            let v = v
-                .to_str()
-                .map_err(|_| HttpError::Forbidden("invalid Authorization header".into()))?;
-            let (scheme, token) = v.split_once(' ').unwrap_or((v, ""));
-            if !scheme.eq_ignore_ascii_case("bearer") || token.trim().is_empty() {
-                return Err(HttpError::Forbidden(
-                    "use Authorization: Bearer <token>".into(),
-                ));
-            }
-            token.trim().to_string()
-        }
-        None => match query_token {
-            Some(t) if !t.is_empty() => t.to_string(),
-            _ => {
-                return Err(HttpError::Forbidden(
-                    "a token is required: Authorization: Bearer <token>".into(),
-                ))
-            }
-        },
-    };
+    let presented = presented_token(headers, query_token)?;
     let token = state
         .tokens
         .find_by_secret(presented.as_bytes())
@@ -199,6 +178,33 @@ fn authorize(
         )));
     }
     Ok(token.name.clone())
+}
+
+/// The secret the client presents: `Authorization: Bearer <token>`, else `?token=`.
+pub(super) fn presented_token(
+    headers: &HeaderMap,
+    query_token: Option<&str>,
+) -> Result<String, HttpError> {
+    match headers.get(header::AUTHORIZATION) {
+        Some(v) => {
+            let v = v
+                .to_str()
+                .map_err(|_| HttpError::Forbidden("invalid Authorization header".into()))?;
+            let (scheme, token) = v.split_once(' ').unwrap_or((v, ""));
+            if !scheme.eq_ignore_ascii_case("bearer") || token.trim().is_empty() {
+                return Err(HttpError::Forbidden(
+                    "use Authorization: Bearer <token>".into(),
+                ));
+            }
+            Ok(token.trim().to_string())
+        }
+        None => match query_token {
+            Some(t) if !t.is_empty() => Ok(t.to_string()),
+            _ => Err(HttpError::Forbidden(
+                "a token is required: Authorization: Bearer <token>".into(),
+            )),
+        },
+    }
 }
 
 /// The body, refused with 413 as soon as it is over `limit` (by its Content-Length, or by

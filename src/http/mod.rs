@@ -1,9 +1,10 @@
-//! The HTTP door: health, metrics, the Events API and bulk append; pipe endpoints arrive with their
-//! issue. `router(state)` builds the whole door so tests can call it without a socket.
+//! The HTTP door: health, metrics, the Events API, bulk append and pipe endpoints.
+//! `router(state)` builds the whole door so tests can call it without a socket.
 
 mod datasources;
 mod error;
 mod events;
+mod pipes;
 pub mod ratelimit;
 
 use std::sync::Arc;
@@ -32,6 +33,7 @@ pub fn router(state: Arc<AppState>) -> Router {
         .route("/metrics", get(metrics))
         .route("/v0/events", post(events::post))
         .route("/v0/datasources", post(datasources::post))
+        .route("/v0/pipes/{file}", get(pipes::get))
         .fallback(not_found)
         .method_not_allowed_fallback(method_not_allowed)
         .layer(middleware::from_fn_with_state(

@@ -13,4 +13,5 @@ mod http;
 mod ingest;
 mod pg;
 mod pgtypes;
+mod pipe_endpoints;
 mod protocol;
