@@ -4,6 +4,7 @@
 mod datasources;
 mod error;
 mod events;
+mod openapi;
 mod pipes;
 pub mod ratelimit;
 
@@ -33,6 +34,7 @@ pub fn router(state: Arc<AppState>) -> Router {
         .route("/metrics", get(metrics))
         .route("/v0/events", post(events::post))
         .route("/v0/datasources", post(datasources::post))
+        .route("/v0/pipes/openapi.json", get(openapi::get))
         .route("/v0/pipes/{file}", get(pipes::get))
         .fallback(not_found)
         .method_not_allowed_fallback(method_not_allowed)

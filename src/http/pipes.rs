@@ -28,7 +28,7 @@ use super::HttpError;
 const QUERY_TIMEOUT: Duration = Duration::from_secs(10);
 
 /// The formats a pipe is served in: (extension, ClickHouse format, Content-Type).
-const FORMATS: &[(&str, &str, &str)] = &[
+pub(super) const FORMATS: &[(&str, &str, &str)] = &[
     ("json", "JSON", "application/json"),
     ("csv", "CSVWithNames", "text/csv; charset=utf-8"),
     ("ndjson", "JSONEachRow", "application/x-ndjson"),
@@ -104,7 +104,7 @@ pub async fn get(
 }
 
 /// The token's principal; 403 without a valid one.
-fn authenticate(
+pub(super) fn authenticate(
     state: &AppState,
     headers: &HeaderMap,
     query_token: Option<&str>,

@@ -246,3 +246,76 @@ async fn tokens_see_only_their_pipes_and_every_error_is_json() {
     let (status, _, _) = get(&gw, "/v0/pipes/top_pages.json", Some(ADMIN_SECRET)).await;
     assert_eq!(status, 200);
 }
+
+#[tokio::test]
+async fn the_openapi_document_lists_the_tokens_pipes_and_validates() {
+    let gw = gateway().await;
+    let (status, content_type, body) =
+        get(&gw, "/v0/pipes/openapi.json", Some(READER_SECRET)).await;
+    assert_eq!(
+        (status, content_type.as_str()),
+        (200, "application/json"),
+        "{body}"
+    );
+    let doc: Value = serde_json::from_str(&body).expect("JSON");
+    let paths: Vec<&String> = doc["paths"].as_object().expect("paths").keys().collect();
+    assert_eq!(
+        paths,
+        [
+            "/v0/pipes/kpis.csv",
+            "/v0/pipes/kpis.json",
+            "/v0/pipes/kpis.ndjson",
+            "/v0/pipes/kpis.parquet",
+            "/v0/pipes/top_pages.csv",
+            "/v0/pipes/top_pages.json",
+            "/v0/pipes/top_pages.ndjson",
+            "/v0/pipes/top_pages.parquet"
+        ],
+        "only the pipes web_read may read"
+    );
+    let get_op = &doc["paths"]["/v0/pipes/top_pages.json"]["get"];
+    assert_eq!(get_op["summary"], "The most viewed pages in a date range.");
+    assert_eq!(
+        get_op["parameters"],
+        json!([
+            {"name": "date_from", "in": "query", "required": false,
+             "schema": {"type": "string", "format": "date", "default": "2026-01-01"},
+             "description": "First day of the range (inclusive)", "example": "2026-11-01"},
+            {"name": "date_to", "in": "query", "required": false,
+             "schema": {"type": "string", "format": "date", "default": "2100-01-01"},
+             "description": "Day after the range (exclusive)", "example": "2026-12-01"},
+            {"name": "lim", "in": "query", "required": false,
+             "schema": {"type": "integer", "format": "int32", "default": 10},
+             "description": "How many pages to return", "example": 10},
+        ])
+    );
+    // The admin's document has every endpoint pipe; a validator from PyPI accepts it.
+    let (status, _, admin_doc) = get(&gw, "/v0/pipes/openapi.json", Some(ADMIN_SECRET)).await;
+    assert_eq!(status, 200);
+    assert!(admin_doc.contains("/v0/pipes/aggregate_user_events.json"));
+    for doc in [body, admin_doc] {
+        let mut child = tokio::process::Command::new(repo_path(".venv/bin/python"))
+            .args([
+                "-c",
+                "import json, sys; from openapi_spec_validator import validate; validate(json.load(sys.stdin)); print('valid')",
+            ])
+            .stdin(std::process::Stdio::piped())
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .expect("python runs");
+        use tokio::io::AsyncWriteExt;
+        let mut stdin = child.stdin.take().expect("stdin");
+        stdin.write_all(doc.as_bytes()).await.expect("write");
+        drop(stdin);
+        let out = child.wait_with_output().await.expect("validator");
+        assert!(
+            out.status.success() && out.stdout.starts_with(b"valid"),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+    // Without a token there is no document.
+    let (status, _, _) = get(&gw, "/v0/pipes/openapi.json", None).await;
+    assert_eq!(status, 403);
+}
