@@ -61,6 +61,7 @@ impl Server {
         metrics
             .project_objects
             .set((project.datasources.len() + project.pipes.len()) as i64);
+        let pipe_columns = tokio::sync::OnceCell::new();
         if config.deploy_on_start {
             let report = deploy::deploy(&project, &clickhouse).await;
             metrics.deploy_ok.set(i64::from(report.is_ok()));
@@ -72,6 +73,7 @@ impl Server {
                 pipes = report.pipes.len(),
                 "project deployed"
             );
+            let _ = pipe_columns.set(describe_columns(report.pipes));
         }
         let tls = match (&config.postgres.tls_cert, &config.postgres.tls_key) {
             (cert, key) if !cert.is_empty() => Some(crate::pg_server::Tls::load(cert, key)?),
@@ -96,6 +98,7 @@ impl Server {
         let state = Arc::new(AppState {
             config,
             project,
+            pipe_columns,
             clickhouse,
             metrics,
             tokens,
@@ -200,4 +203,27 @@ pub async fn run(
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> Result<(), ServerError> {
     Server::start(config).await?.serve(shutdown).await
+}
+
+/// The pipes' output columns with their ClickHouse types parsed; a type the gateway cannot
+/// read is left out of the map (the pipe then cannot be read as a view, and says so).
+pub(crate) fn describe_columns(
+    described: std::collections::BTreeMap<String, Vec<(String, String)>>,
+) -> crate::state::PipeColumns {
+    described
+        .into_iter()
+        .filter_map(|(pipe, columns)| {
+            let parsed: Result<Vec<_>, _> = columns
+                .into_iter()
+                .map(|(name, ty)| crate::clickhouse::types::ChType::parse(&ty).map(|t| (name, t)))
+                .collect();
+            match parsed {
+                Ok(columns) => Some((pipe, columns)),
+                Err(e) => {
+                    tracing::warn!(%pipe, error = %e, "a pipe's column type cannot be read");
+                    None
+                }
+            }
+        })
+        .collect()
 }

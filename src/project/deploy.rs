@@ -107,6 +107,17 @@ pub async fn deploy(project: &Project, ch: &ClickHouse) -> Result<DeployReport, 
             deploy_table(ch, ds, &table, &ddl, comments.get(&table), &mut report).await?;
         }
     }
+    report.pipes = describe_pipes(project, ch).await?;
+    Ok(report)
+}
+
+/// Each pipe's output columns, from `DESCRIBE` of its query rendered with defaults and
+/// examples; every pipe that does not render or that ClickHouse refuses is reported.
+pub async fn describe_pipes(
+    project: &Project,
+    ch: &ClickHouse,
+) -> Result<BTreeMap<String, Vec<(String, String)>>, DeployError> {
+    let mut described = BTreeMap::new();
     let mut failures = Vec::new();
     for pipe in &project.pipes {
         let compiled = match compile(pipe, &Vars::new(), RenderMode::Describe) {
@@ -125,7 +136,7 @@ pub async fn deploy(project: &Project, ch: &ClickHouse) -> Result<DeployReport, 
                     .into_iter()
                     .filter_map(|r| Some((r.first()?.clone(), r.get(1)?.clone())))
                     .collect();
-                report.pipes.insert(pipe.name.clone(), cols);
+                described.insert(pipe.name.clone(), cols);
             }
             Err(source) => failures.push(PipeDeployError::Refused {
                 file: pipe.file.display().to_string(),
@@ -136,7 +147,7 @@ pub async fn deploy(project: &Project, ch: &ClickHouse) -> Result<DeployReport, 
         }
     }
     if failures.is_empty() {
-        Ok(report)
+        Ok(described)
     } else {
         Err(DeployError::Pipes(failures))
     }
