@@ -27,6 +27,7 @@ mod func;
 mod name;
 mod operator;
 mod pattern;
+pub mod pipe;
 mod query;
 pub mod relation;
 mod render;
