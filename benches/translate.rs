@@ -87,6 +87,9 @@ fn bench(c: &mut Criterion) {
         catalog: "pipegate",
         database: "analytics",
         params: &[],
+        pipes: &Default::default(),
+        session_params: &[],
+        describe: false,
     };
     let mut group = c.benchmark_group("parse_and_translate");
     for (name, sql) in QUERIES {

@@ -50,6 +50,8 @@ pub async fn describe(
                 .iter()
                 .map(|t| super::infer::stand_in(t.as_ref()))
                 .collect();
+            let no_pipes = Default::default();
+            let pipes = state.pipe_columns().await.unwrap_or(&no_pipes);
             let translation = crate::translate::translate(
                 parsed,
                 &crate::translate::Env {
@@ -58,6 +60,9 @@ pub async fn describe(
                     catalog: &state.config.postgres.database,
                     database: state.clickhouse.database(),
                     params: &stand_ins,
+                    pipes,
+                    session_params: &session.params(),
+                    describe: true,
                 },
             )?;
             let settings: Vec<String> = super::execute::DATA_QUERY_SETTINGS
@@ -67,7 +72,7 @@ pub async fn describe(
                 .collect();
             let rows = state
                 .clickhouse
-                .fetch_tsv(&format!(
+                .fetch_tsv_in_database(&format!(
                     "DESCRIBE ({}\n) SETTINGS {}",
                     translation.sql,
                     settings.join(", ")

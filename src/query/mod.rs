@@ -154,6 +154,8 @@ async fn run_one(
                     message: "syntax error".into(),
                 })?;
             let state = ctx.state;
+            let no_pipes = Default::default();
+            let pipes = state.pipe_columns().await.unwrap_or(&no_pipes);
             let translation = translate::translate(
                 parsed,
                 &translate::Env {
@@ -162,6 +164,9 @@ async fn run_one(
                     catalog: &state.config.postgres.database,
                     database: state.clickhouse.database(),
                     params,
+                    pipes,
+                    session_params: &ctx.session.params(),
+                    describe: false,
                 },
             )?;
             let query_id = next_query_id();

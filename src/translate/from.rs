@@ -119,6 +119,11 @@ impl Translator<'_> {
                     }
                     _ => None,
                 };
+                if cte.is_none() {
+                    if let relation::Resolved::Pipe(pipe) = relation::resolve(self.env, name)? {
+                        return self.pipe_view(pipe, None, alias.as_ref());
+                    }
+                }
                 let (target, own_name, columns) = match cte {
                     Some((n, shape)) => (ObjectName::from(vec![ident(&n)]), n, shape),
                     None => {
@@ -235,6 +240,13 @@ impl Translator<'_> {
         args: &sqlparser::ast::TableFunctionArgs,
         alias: Option<&TableAlias>,
     ) -> Result<TableFactor, QueryError> {
+        match relation::resolve(self.env, name) {
+            Ok(relation::Resolved::Pipe(pipe)) if args.settings.is_none() => {
+                return self.pipe_view(pipe, Some(args), alias);
+            }
+            Err(e @ QueryError::PermissionDenied { .. }) => return Err(e),
+            _ => {}
+        }
         let lower = name.to_string().to_lowercase();
         if lower != "generate_series" || args.settings.is_some() {
             // A pipe or datasource called like a function: out of scope is still 42501.
@@ -286,6 +298,78 @@ impl Translator<'_> {
             subquery,
             alias: Some(table_alias(&rel_name)),
             sample: None,
+        })
+    }
+}
+
+impl Translator<'_> {
+    /// A pipe read in FROM: its query rendered with the parameters bound (call arguments,
+    /// then the enclosing WHERE's, then the session's) as a derived table.
+    fn pipe_view(
+        &mut self,
+        pipe: &crate::project::Pipe,
+        call: Option<&sqlparser::ast::TableFunctionArgs>,
+        alias: Option<&TableAlias>,
+    ) -> Result<TableFactor, QueryError> {
+        let alias_name = alias.map_or_else(|| pipe.name.clone(), |a| normalize(&a.name));
+        let call = match call {
+            Some(args) => super::pipe::call_bindings(&pipe.name, args, self.env.params)?,
+            None => Default::default(),
+        };
+        let no_bindings = Vec::new();
+        let bindings = self.pipe_bindings.last().map_or(&no_bindings, |(b, _)| b);
+        let session: std::collections::BTreeMap<String, String> =
+            self.env.session_params.iter().cloned().collect();
+        let vars = super::pipe::merge(call, &alias_name, bindings, &session);
+        let described = self.env.pipes.get(&pipe.name);
+        let outputs: Option<Vec<String>> =
+            described.map(|cols| cols.iter().map(|(n, _)| n.clone()).collect());
+        let mode = if self.env.describe {
+            crate::template::RenderMode::Describe
+        } else {
+            crate::template::RenderMode::Request
+        };
+        let view = super::pipe::render(pipe, outputs.as_deref(), &vars, mode)?;
+        if let Some((_, consumed)) = self.pipe_bindings.last_mut() {
+            consumed.extend(
+                view.param_columns
+                    .iter()
+                    .map(|(name, _)| super::pipe::Consumed {
+                        alias: alias_name.clone(),
+                        name: name.clone(),
+                    }),
+            );
+        }
+        let columns = described.map(|cols| {
+            cols.iter()
+                .chain(view.param_columns.iter())
+                .map(|(name, ty)| Column {
+                    name: name.clone(),
+                    ty: super::Ty::of(ty),
+                })
+                .collect()
+        });
+        let (alias_name, columns) = self.alias(alias, alias_name, columns)?;
+        self.add_rel(Rel {
+            name: alias_name.clone(),
+            columns,
+        });
+        // The rendered pipe goes in as written: it is the project's own SQL, with every
+        // client value a literal the template quoted.
+        Ok(TableFactor::Table {
+            name: ObjectName::from(vec![sqlparser::ast::Ident::new(format!(
+                "({}\n)",
+                view.sql
+            ))]),
+            alias: Some(table_alias(&alias_name)),
+            args: None,
+            with_hints: vec![],
+            version: None,
+            with_ordinality: false,
+            partitions: vec![],
+            json_path: None,
+            sample: None,
+            index_hints: vec![],
         })
     }
 }

@@ -10,6 +10,7 @@
 //! - `query`, `select`, `from`: query shapes (WITH, set operations, ORDER BY, LIMIT; the
 //!   select list and its names; FROM and joins);
 //! - `expr`, `operator`, `pattern`: expressions, operators, LIKE/regex/ANY;
+//! - `pipe`: pipes as views, their parameters bound from calls, WHERE and the session;
 //! - `func`, `agg`, `allowlist`: PostgreSQL's functions, aggregates and windows, and the
 //!   reviewed ClickHouse functions;
 //! - `time`, `cast`, `array`, `text`: dates and intervals, casts and typed literals, arrays
@@ -55,6 +56,13 @@ pub struct Env<'a> {
     /// Bound `$n` parameters, each a complete ClickHouse literal; empty to leave them NULL
     /// (for Describe).
     pub params: &'a [String],
+    /// Each pipe's output columns (a pipe missing here reads with unknown columns).
+    pub pipes: &'a crate::state::PipeColumns,
+    /// The session's `pipegate.param.*` values, pipe parameter defaults.
+    pub session_params: &'a [(String, String)],
+    /// Translating to describe the result (Parse/Describe), not to run it: `$n` values are
+    /// stand-ins, so pipes render as deploy describes them (every parameter defined).
+    pub describe: bool,
 }
 
 /// A translated data query.

@@ -2,15 +2,15 @@
 //! template rendered with parameters bound, in DESIGN's order of precedence:
 //! 1. function-call syntax: `FROM top_pages(date_from => '2026-01-01', lim => 10)`;
 //! 2. top-level conjunctive predicates of the WHERE that reads the pipe: `param = literal`
-//!    for a scalar, `param IN (...)` for an Array parameter (the predicate stays in the
-//!    query as a filter too: on a parameter-only column it reads the bound value, so it
-//!    holds);
+//!    for a scalar, `param IN (...)` for an Array parameter (on an output column the
+//!    predicate stays as a filter too);
 //! 3. the session's `SET pipegate.param.<name> = '...'`;
 //! 4. the template's defaults.
 //!
 //! The view's columns are the pipe's output columns (described at deploy) and one column
-//! per parameter that is not already an output column, reading the bound value (NULL when
-//! unbound).
+//! per parameter that is not already an output column, reading the bound value (else the
+//! template's default, else NULL). A WHERE predicate that bound such a column is consumed:
+//! it leaves the WHERE, since the column holds exactly its value.
 
 use std::collections::BTreeMap;
 
@@ -58,40 +58,100 @@ fn conjuncts(e: &Expr, params: &[String], out: &mut Vec<Binding>) {
             conjuncts(left, params, out);
             conjuncts(right, params, out);
         }
+        other => out.extend(binding(other, params)),
+    }
+}
+
+/// The binding one conjunct makes: `col = constant`, `constant = col`, `col IN (...)`.
+fn binding(e: &Expr, params: &[String]) -> Option<Binding> {
+    match e {
+        Expr::Nested(inner) => binding(inner, params),
         Expr::BinaryOp {
             left,
             op: BinaryOperator::Eq,
             right,
         } => {
-            let found = match (column(left), column(right)) {
-                (Some(c), None) => scalar(right, params).map(|v| (c, v)),
-                (None, Some(c)) => scalar(left, params).map(|v| (c, v)),
-                _ => None,
+            let ((qualifier, name), value) = match (column(left), column(right)) {
+                (Some(c), None) => (c, scalar(right, params)?),
+                (None, Some(c)) => (c, scalar(left, params)?),
+                _ => return None,
             };
-            if let Some(((qualifier, name), value)) = found {
-                out.push(Binding {
-                    qualifier,
-                    name,
-                    value: Value::Str(value),
-                });
-            }
+            Some(Binding {
+                qualifier,
+                name,
+                value: Value::Str(value),
+            })
         }
         Expr::InList {
             expr,
             list,
             negated: false,
         } => {
+            let (qualifier, name) = column(expr)?;
             let values: Option<Vec<String>> = list.iter().map(|v| scalar(v, params)).collect();
-            if let (Some((qualifier, name)), Some(values)) = (column(expr), values) {
-                out.push(Binding {
-                    qualifier,
-                    name,
-                    value: Value::List(values),
-                });
-            }
+            Some(Binding {
+                qualifier,
+                name,
+                value: Value::List(values?),
+            })
         }
-        _ => {}
+        _ => None,
     }
+}
+
+/// A parameter-only column a binding was consumed by: the pipe's name in the query and
+/// the parameter.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Consumed {
+    pub alias: String,
+    pub name: String,
+}
+
+/// The WHERE without the conjuncts that bound parameter-only columns: those columns read
+/// the bound value, so the predicate is the binding, not a filter (and an `IN` list would
+/// not even compare with an Array column).
+pub fn without_consumed(
+    selection: &Expr,
+    consumed: &[Consumed],
+    params: &[String],
+) -> Option<Expr> {
+    let drop = |e: &Expr| {
+        binding(e, params).is_some_and(|b| {
+            consumed
+                .iter()
+                .any(|c| c.name == b.name && b.qualifier.as_ref().is_none_or(|q| *q == c.alias))
+        })
+    };
+    fn keep(e: &Expr, drop: &dyn Fn(&Expr) -> bool) -> Option<Expr> {
+        match e {
+            Expr::BinaryOp {
+                left,
+                op: BinaryOperator::And,
+                right,
+            } => match (keep(left, drop), keep(right, drop)) {
+                (Some(l), Some(r)) => Some(Expr::BinaryOp {
+                    left: Box::new(l),
+                    op: BinaryOperator::And,
+                    right: Box::new(r),
+                }),
+                (one, other) => one.or(other),
+            },
+            Expr::Nested(inner)
+                if matches!(
+                    **inner,
+                    Expr::BinaryOp {
+                        op: BinaryOperator::And,
+                        ..
+                    }
+                ) =>
+            {
+                keep(inner, drop).map(|e| Expr::Nested(Box::new(e)))
+            }
+            other if drop(other) => None,
+            other => Some(other.clone()),
+        }
+    }
+    keep(selection, &drop)
 }
 
 /// `name` or `qualifier.name`.
@@ -255,14 +315,23 @@ pub struct View {
     pub param_columns: Vec<(String, ChType)>,
 }
 
-/// Renders `pipe` with `vars` for reading as a view whose output columns are `outputs`.
-pub fn render(pipe: &Pipe, outputs: &[String], vars: &Vars) -> Result<View, QueryError> {
-    let compiled = compile(pipe, vars, RenderMode::Request)
-        .map_err(|e| template_error(&pipe.name, *e.source))?;
-    let extra: Vec<ParamSpec> = params(pipe)
-        .into_iter()
-        .filter(|p| !outputs.contains(&p.name))
-        .collect();
+/// Renders `pipe` with `vars` for reading as a view whose output columns are `outputs`
+/// (`None` when the pipe was not described: then no parameter-only columns are added, as
+/// they might clash with output columns of the same name).
+pub fn render(
+    pipe: &Pipe,
+    outputs: Option<&[String]>,
+    vars: &Vars,
+    mode: RenderMode,
+) -> Result<View, QueryError> {
+    let compiled = compile(pipe, vars, mode).map_err(|e| template_error(&pipe.name, *e.source))?;
+    let extra: Vec<ParamSpec> = match outputs {
+        Some(outputs) => params(pipe)
+            .into_iter()
+            .filter(|p| !outputs.contains(&p.name))
+            .collect(),
+        None => vec![],
+    };
     if extra.is_empty() {
         return Ok(View {
             sql: compiled.sql,
@@ -274,12 +343,12 @@ pub fn render(pipe: &Pipe, outputs: &[String], vars: &Vars) -> Result<View, Quer
     let mut param_columns = Vec::with_capacity(extra.len());
     for p in &extra {
         let ty = ch_type(&p.ty);
-        let value = match vars.get(&p.name) {
+        let value = match vars.get(&p.name).or(p.default.as_ref()) {
             None => "NULL".to_string(),
             Some(Value::Str(s)) => literal::string(s),
             Some(Value::List(items)) => {
                 let quoted: Vec<String> = items.iter().map(|s| literal::string(s)).collect();
-                literal::string(&format!("[{}]", quoted.join(",")))
+                format!("[{}]", quoted.join(", "))
             }
         };
         let nullable = match &ty {

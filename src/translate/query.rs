@@ -25,6 +25,9 @@ pub struct Translator<'a> {
     pub ctes: Vec<(String, Option<Vec<Column>>)>,
     /// Whether some GROUP BY has ROLLUP/CUBE/GROUPING SETS (they need NULLs, not defaults).
     pub grouping_sets: bool,
+    /// The pipe parameters each enclosing SELECT's WHERE binds, and the bindings its pipes
+    /// consumed as parameter-only columns, innermost last.
+    pub pipe_bindings: Vec<(Vec<super::pipe::Binding>, Vec<super::pipe::Consumed>)>,
 }
 
 /// A query's result columns, when known.
@@ -37,6 +40,7 @@ impl<'a> Translator<'a> {
             scopes: vec![],
             ctes: vec![],
             grouping_sets: false,
+            pipe_bindings: vec![],
         }
     }
 

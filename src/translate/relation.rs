@@ -110,8 +110,34 @@ pub struct Column {
     pub ty: Ty,
 }
 
-/// Resolves a table name that is not a CTE to its ClickHouse table and columns.
-pub fn datasource(env: &Env, name: &ObjectName) -> Result<(ObjectName, Vec<Column>), QueryError> {
+/// What a table name that is not a CTE reads.
+pub enum Resolved<'a> {
+    /// A datasource: its ClickHouse table and columns.
+    Table(ObjectName, Vec<Column>),
+    /// An endpoint pipe the principal may read, as a view.
+    Pipe(&'a crate::project::Pipe),
+}
+
+/// Resolves a table name that is not a CTE: a datasource or an endpoint pipe.
+pub fn resolve<'a>(env: &Env<'a>, name: &ObjectName) -> Result<Resolved<'a>, QueryError> {
+    let table = public_name(env, name)?;
+    if let Some(pipe) = env.project.pipe(&table).filter(|p| p.is_endpoint()) {
+        if env.project.datasource(&table).is_none() {
+            if !env.principal.can_read_pipe(&table) {
+                return Err(QueryError::PermissionDenied {
+                    kind: "view",
+                    name: table,
+                });
+            }
+            return Ok(Resolved::Pipe(pipe));
+        }
+    }
+    let (target, columns) = datasource(env, name)?;
+    Ok(Resolved::Table(target, columns))
+}
+
+/// The table name of `name`, which may be qualified by `public` and the catalog only.
+fn public_name(env: &Env, name: &ObjectName) -> Result<String, QueryError> {
     let parts: Vec<String> = name
         .0
         .iter()
@@ -122,23 +148,26 @@ pub fn datasource(env: &Env, name: &ObjectName) -> Result<(ObjectName, Vec<Colum
             }
         })
         .collect::<Result<_, _>>()?;
-    let table = match parts.as_slice() {
-        [table] => table.clone(),
-        [schema, table] if schema == "public" => table.clone(),
-        [catalog, schema, table] if catalog == env.catalog && schema == "public" => table.clone(),
-        [schema, _] | [_, schema, _] => {
-            return Err(QueryError::PermissionDenied {
-                kind: "schema",
-                name: schema.clone(),
-            })
+    match parts.as_slice() {
+        [table] => Ok(table.clone()),
+        [schema, table] if schema == "public" => Ok(table.clone()),
+        [catalog, schema, table] if catalog == env.catalog && schema == "public" => {
+            Ok(table.clone())
         }
-        _ => {
-            return Err(QueryError::PermissionDenied {
-                kind: "relation",
-                name: name.to_string(),
-            })
-        }
-    };
+        [schema, _] | [_, schema, _] => Err(QueryError::PermissionDenied {
+            kind: "schema",
+            name: schema.clone(),
+        }),
+        _ => Err(QueryError::PermissionDenied {
+            kind: "relation",
+            name: name.to_string(),
+        }),
+    }
+}
+
+/// Resolves a table name that is not a CTE to its ClickHouse table and columns.
+pub fn datasource(env: &Env, name: &ObjectName) -> Result<(ObjectName, Vec<Column>), QueryError> {
+    let table = public_name(env, name)?;
     if let Some(ds) = env.project.datasource(&table) {
         if !env.principal.can_read_datasource(&table) {
             return Err(QueryError::PermissionDenied {
@@ -159,20 +188,6 @@ pub fn datasource(env: &Env, name: &ObjectName) -> Result<(ObjectName, Vec<Colum
             super::render::ident(&table),
         ]);
         return Ok((target, columns));
-    }
-    if env.project.pipe(&table).is_some_and(|p| p.is_endpoint()) {
-        if !env.principal.can_read_pipe(&table) {
-            return Err(QueryError::PermissionDenied {
-                kind: "view",
-                name: table,
-            });
-        }
-        return Err(QueryError::Unsupported {
-            feature: format!("reading the pipe {table} over the Postgres door"),
-            hint: Some(format!(
-                "Use GET /v0/pipes/{table}.json on the HTTP door for now."
-            )),
-        });
     }
     if let Some(ds) = table.strip_suffix("_quarantine") {
         if env.project.datasource(ds).is_some() {

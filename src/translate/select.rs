@@ -48,11 +48,24 @@ impl Translator<'_> {
         order: Option<&[OrderByExpr]>,
     ) -> Result<SelectOut, QueryError> {
         let mut from = Vec::with_capacity(s.from.len());
-        for twj in &s.from {
+        let bindings = super::pipe::where_bindings(s.selection.as_ref(), self.env.params);
+        self.pipe_bindings.push((bindings, vec![]));
+        let translated: Result<(), QueryError> = s.from.iter().try_for_each(|twj| {
             from.push(self.table_with_joins(twj)?);
-        }
+            Ok(())
+        });
+        let consumed = self.pipe_bindings.pop().map(|(_, c)| c).unwrap_or_default();
+        translated?;
+        let own_selection;
+        let where_clause = match (&s.selection, consumed.is_empty()) {
+            (Some(e), false) => {
+                own_selection = super::pipe::without_consumed(e, &consumed, self.env.params);
+                own_selection.as_ref()
+            }
+            (selection, _) => selection.as_ref(),
+        };
         let (projection, shape) = self.projection(&s.projection)?;
-        let selection = match &s.selection {
+        let selection = match where_clause {
             Some(e) => Some(self.expr(e)?.expr),
             None => None,
         };

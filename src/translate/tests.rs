@@ -42,6 +42,9 @@ fn tr(sql: &str) -> Result<String, QueryError> {
         catalog: "pipegate",
         database: "db",
         params: &[],
+        pipes: &Default::default(),
+        session_params: &[],
+        describe: false,
     };
     let stmt = Parser::parse_sql(&PostgreSqlDialect {}, sql)
         .map_err(|e| QueryError::Syntax {

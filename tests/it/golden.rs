@@ -114,6 +114,36 @@ fn translations_match_their_snapshots() {
     );
 }
 
+/// The project's pipes' output columns, as deploy's DESCRIBE gives them (there is no
+/// ClickHouse here).
+fn pipe_columns() -> pipegate::state::PipeColumns {
+    use pipegate::clickhouse::types::ChType;
+    let described = [
+        (
+            "top_pages",
+            vec![("pathname", "String"), ("hits", "UInt64")],
+        ),
+        (
+            "user_activity",
+            vec![
+                ("user_id", "Nullable(UInt64)"),
+                ("day", "Date"),
+                ("events", "UInt64"),
+            ],
+        ),
+    ];
+    described
+        .into_iter()
+        .map(|(pipe, columns)| {
+            let columns = columns
+                .into_iter()
+                .map(|(n, t)| (n.to_string(), ChType::parse(t).expect("a ClickHouse type")))
+                .collect();
+            (pipe.to_string(), columns)
+        })
+        .collect()
+}
+
 /// The snapshot's text for a case, and the ClickHouse SQL when it translated.
 fn render(case: &Case, project: &Project, principal: &Principal) -> (String, Option<String>) {
     let env = Env {
@@ -122,6 +152,9 @@ fn render(case: &Case, project: &Project, principal: &Principal) -> (String, Opt
         catalog: CATALOG,
         database: DATABASE,
         params: &case.params,
+        pipes: &pipe_columns(),
+        session_params: &[],
+        describe: false,
     };
     let statements = match classify(&case.sql) {
         Ok(s) => s,

@@ -14,4 +14,5 @@ mod ingest;
 mod pg;
 mod pgtypes;
 mod pipe_endpoints;
+mod pipe_views;
 mod protocol;

@@ -1,2 +1,0 @@
--- An endpoint pipe read as a table
-SELECT * FROM top_pages

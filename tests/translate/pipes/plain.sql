@@ -1,0 +1,2 @@
+-- An endpoint pipe read as a view: its query becomes a derived table under its name
+SELECT * FROM top_pages
