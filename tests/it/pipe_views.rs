@@ -252,3 +252,26 @@ async fn a_token_reads_only_its_pipes() {
         .expect("its own pipe");
     assert_eq!(own, [["/"], ["/pricing"]]);
 }
+
+#[tokio::test]
+async fn pandas_reads_a_pipe() {
+    let gw = gateway().await;
+    let dsn = format!(
+        "postgresql://analytics_read:{ANALYTICS_SECRET}@{}:{}/pipegate",
+        gw.postgres.ip(),
+        gw.postgres.port()
+    );
+    let out = tokio::process::Command::new(repo_path(".venv/bin/python"))
+        .arg(repo_path("conformance/python/pandas_pipe.py"))
+        .env("PIPEGATE_TEST_DSN", dsn)
+        .output()
+        .await
+        .expect("python runs");
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        out.status.success(),
+        "{stdout}{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert_eq!(stdout.matches("pandas: 2 rows").count(), 2, "{stdout}");
+}
